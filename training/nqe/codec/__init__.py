@@ -1,0 +1,1 @@
+"""Patch-based compression: the NQE encoder in compression mode and the PURENET decoder."""

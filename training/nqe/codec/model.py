@@ -1,0 +1,68 @@
+"""The codec: the NQE patch encoder (integer, quantisation-aware) and the PURENET decoder.
+
+The encoder is a chain of the same conv -> norm -> activation units the classifier uses, ending
+in a SIGN unit whose C x q x q output is the patch's code. It sees one P x P patch at a time, as
+the edge does, so training and deployment agree on what a code can depend on.
+"""
+import torch
+from torch import nn
+
+from ..layers.conv import make_unit
+from . import code_grid
+from .purenet import PureNet
+
+
+class PatchEncoder(nn.Module):
+    """P x P RGB patches (pixel - offset, integer units) -> code bits C x P/s x P/s."""
+
+    def __init__(self, config: dict):
+        super().__init__()
+        self.patch = config["patch_size"]
+        self.offset = config.get("offset", 128)
+        units, in_ch = [], 3
+        for spec in config["encoder"]:
+            units.append(make_unit(in_ch, spec["out"], spec.get("k", 3), spec["weights"],
+                                   config["norm"], spec["act"], stride=spec.get("stride", 1)))
+            in_ch = spec["out"]
+        self.units = nn.Sequential(*units)
+        self.code_channels = in_ch
+        self.stride = 1
+        for spec in config["encoder"]:
+            self.stride *= spec.get("stride", 1)
+
+    @property
+    def bits_per_patch(self) -> int:
+        return self.code_channels * (self.patch // self.stride) ** 2
+
+    def forward(self, patches_u8: torch.Tensor) -> torch.Tensor:
+        return self.units(patches_u8.float() - self.offset)
+
+
+class Codec(nn.Module):
+    def __init__(self, config: dict):
+        super().__init__()
+        self.encoder = PatchEncoder(config)
+        d = config["decoder"]
+        self.decoder = PureNet(self.encoder.code_channels, tuple(d["widths"]), d["stem_blocks"],
+                               d["final_width"])
+        if self.decoder.upscale != self.encoder.stride:
+            raise ValueError(f"decoder upsamples x{self.decoder.upscale}, "
+                             f"encoder strides x{self.encoder.stride}")
+
+    def encode(self, images_u8: torch.Tensor):
+        """N x 3 x H x W uint8 (multiples of P) -> per-patch code bits and the grid size."""
+        n, _, h, w = images_u8.shape
+        p = self.encoder.patch
+        bits = self.encoder(code_grid.to_patches(images_u8, p))
+        return bits, (n, h // p, w // p)
+
+    def decode(self, bits: torch.Tensor, grid, patch_mask: torch.Tensor = None) -> torch.Tensor:
+        """patch_mask (n*gh*gw,) of 0/1 marks received patches; a missing one decodes from 0s."""
+        signs = code_grid.bits_to_signs(bits)
+        if patch_mask is not None:
+            signs = signs * patch_mask.view(-1, 1, 1, 1).to(signs.dtype)
+        return self.decoder(code_grid.tile_codes(signs, *grid))
+
+    def forward(self, images_u8: torch.Tensor, patch_mask: torch.Tensor = None) -> torch.Tensor:
+        bits, grid = self.encode(images_u8)
+        return self.decode(bits, grid, patch_mask)

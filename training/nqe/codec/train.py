@@ -1,0 +1,178 @@
+"""Trains a codec (NQE patch encoder + PURENET decoder) on random crops of photos.
+
+  PYTHONPATH=training /usr/bin/python3 -m nqe.codec.train --config codec-0.25bpp \
+      --steps 6000 --out runs/codec-0.25bpp
+
+Phase 1 trains everything with BN after each encoder conv; at --bsn-at (a fraction of the
+steps) the norms freeze into power-of-two shifts and integer biases (BSN) and training goes on,
+so the exported integer encoder computes what the last phase trained. Checkpoints every
+--checkpoint-every steps; --resume continues from the last one. The end: export (encoder .nqe,
+decoder .onnx) and an evaluation of the *integer* encoder on the validation photos.
+"""
+import argparse
+import json
+import math
+import os
+import time
+from pathlib import Path
+
+import torch
+
+from ..layers.conv import ConvUnit
+from .config import load_config, names
+from .model import Codec
+from .photos import CropSampler, image_paths, read_rgb
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--config", required=True, help=f"codec configuration: {', '.join(names())}")
+    p.add_argument("--steps", type=int, default=6000, help="optimiser steps (default 6000)")
+    p.add_argument("--batch", type=int, default=16, help="crops per step (default 16)")
+    p.add_argument("--crop", type=int, default=128, help="crop side in pixels, a multiple of the patch size (default 128)")
+    p.add_argument("--lr", type=float, default=2e-3, help="peak Adam learning rate (default 2e-3), cosine decay after 3%% warm-up")
+    p.add_argument("--bsn-at", type=float, default=0.8, help="fraction of steps after which BN freezes into bit shifts (default 0.8)")
+    p.add_argument("--drop-patch", type=float, default=0.03, help="probability a patch's code is zeroed in training, so the decoder learns to fill lost patches (default 0.03)")
+    p.add_argument("--train-dir", type=Path, default=REPO.parent / "shared/data/photos/train", help="training photos (default ../shared/data/photos/train)")
+    p.add_argument("--val-dir", type=Path, default=REPO.parent / "shared/data/photos/val", help="validation photos (default ../shared/data/photos/val)")
+    p.add_argument("--val-every", type=int, default=500, help="steps between validation PSNR checks (default 500)")
+    p.add_argument("--val-images", type=int, default=8, help="validation images used during training (default 8; the final evaluation uses all)")
+    p.add_argument("--log-every", type=int, default=50, help="steps between progress lines (default 50)")
+    p.add_argument("--checkpoint-every", type=int, default=100, help="steps between checkpoints (default 100)")
+    p.add_argument("--out", type=Path, required=True, help="run folder: checkpoint, log, curve, exported models")
+    p.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
+    p.add_argument("--threads", type=int, default=2, help="torch threads (default 2)")
+    p.add_argument("--no-bf16", action="store_true", help="train in fp32 instead of bf16 autocast")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--no-export", action="store_true", help="skip export and final evaluation")
+    return p.parse_args(argv)
+
+
+def units(codec):
+    return [m for m in codec.encoder.modules() if isinstance(m, ConvUnit)]
+
+
+def freeze_bsn(codec) -> None:
+    for unit in units(codec):
+        unit.to_shift("channel")
+    for m in codec.encoder.modules():
+        if hasattr(m, "set_hard"):
+            m.set_hard(True)
+
+
+def learning_rate(step: int, total: int, peak: float) -> float:
+    warm = max(1, int(0.03 * total))
+    if step < warm:
+        return peak * (step + 1) / warm
+    return peak * 0.5 * (1 + math.cos(math.pi * (step - warm) / max(1, total - warm)))
+
+
+def psnr(a: torch.Tensor, b: torch.Tensor) -> float:
+    """RGB 8-bit PSNR of two uint8-valued tensors."""
+    mse = ((a.float() - b.float()) ** 2).mean().item()
+    return 10 * math.log10(255 ** 2 / max(mse, 1e-10))
+
+
+@torch.no_grad()
+def validate(codec, images, bf16: bool) -> float:
+    from .code_grid import pad_to_multiple
+    codec.eval()
+    scores = []
+    for im in images:
+        x = torch.from_numpy(im).permute(2, 0, 1)[None]
+        padded = pad_to_multiple(x, codec.encoder.patch)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            out = codec(padded).float()
+        rec = (out[..., :x.shape[2], :x.shape[3]] * 255).round().clamp(0, 255)
+        scores.append(psnr(rec, x))
+    codec.train()
+    return sum(scores) / len(scores)
+
+
+def save_checkpoint(path: Path, state: dict) -> None:
+    tmp = path.with_suffix(".tmp")
+    torch.save(state, tmp)
+    os.replace(tmp, path)
+
+
+def train(args) -> dict:
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    args.out.mkdir(parents=True, exist_ok=True)
+    config = load_config(args.config)
+    if args.crop % config["patch_size"]:
+        raise SystemExit(f"--crop {args.crop} is not a multiple of the patch size {config['patch_size']}")
+    codec = Codec(config).to(memory_format=torch.channels_last)
+    opt = torch.optim.Adam(codec.parameters(), lr=args.lr)
+    sampler = CropSampler(args.train_dir, args.crop, args.seed)
+    val_images = [read_rgb(p) for p in image_paths(args.val_dir)[: args.val_images]]
+    log, step, bsn_step = [], 0, int(args.bsn_at * args.steps)
+    ckpt = args.out / "checkpoint.pt"
+    if args.resume and ckpt.exists():
+        state = torch.load(ckpt)
+        if state["step"] >= bsn_step:
+            freeze_bsn(codec)
+        codec.load_state_dict(state["model"])
+        opt.load_state_dict(state["optimizer"])
+        step, log = state["step"], state["log"]
+        sampler.generator.set_state(state["sampler"])
+        print(f"resumed at step {step}")
+    print(f"codec {args.config}: {codec.encoder.bits_per_patch} bits per {config['patch_size']}^2 "
+          f"patch = {codec.encoder.bits_per_patch / config['patch_size'] ** 2:.3f} bpp; "
+          f"{len(sampler.images)} training photos; {args.steps} steps of {args.batch} crops")
+    started, first_step, window = time.time(), step, []
+    while step < args.steps:
+        if step == bsn_step:
+            freeze_bsn(codec)
+            print(f"step {step}: BN frozen into bit shifts (BSN phase 2)")
+        if step % 200 == 0:
+            for m in codec.encoder.modules():
+                if hasattr(m, "update_step"):
+                    m.update_step()
+        for group in opt.param_groups:
+            group["lr"] = learning_rate(step, args.steps, args.lr)
+        crops = sampler.batch(args.batch)
+        grid_patches = (args.crop // config["patch_size"]) ** 2 * args.batch
+        mask = (torch.rand(grid_patches) >= args.drop_patch).float()
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=not args.no_bf16):
+            out = codec(crops.contiguous(memory_format=torch.channels_last), mask)
+        loss = ((out.float() - crops.float() / 255) ** 2).mean()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        step += 1
+        window.append(loss.item())
+        if step % args.log_every == 0 or step == args.steps:
+            elapsed = time.time() - started
+            train_psnr = 10 * math.log10(1 / max(sum(window) / len(window), 1e-10))
+            entry = {"step": step, "loss": sum(window) / len(window), "train_psnr": train_psnr,
+                     "lr": opt.param_groups[0]["lr"], "elapsed_s": round(elapsed, 1)}
+            if step % args.val_every == 0 or step == args.steps:
+                entry["val_psnr"] = validate(codec, val_images, not args.no_bf16)
+            log.append(entry)
+            window = []
+            eta = (args.steps - step) * elapsed / (step - first_step)
+            print(f"step {step}/{args.steps} loss {entry['loss']:.5f} train {train_psnr:.2f} dB"
+                  + (f" val {entry['val_psnr']:.2f} dB" if "val_psnr" in entry else "")
+                  + f" lr {entry['lr']:.2e} ETA {eta / 60:.1f} min", flush=True)
+        if step % args.checkpoint_every == 0 or step == args.steps:
+            save_checkpoint(ckpt, {"step": step, "model": codec.state_dict(),
+                                   "optimizer": opt.state_dict(), "log": log,
+                                   "sampler": sampler.generator.get_state(),
+                                   "config": config, "args": vars(args)})
+    (args.out / "log.json").write_text(json.dumps(log, indent=1, default=str))
+    return {"codec": codec, "config": config, "log": log}
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    result = train(args)
+    if not args.no_export:
+        from .export import export_and_evaluate
+        export_and_evaluate(result["codec"], result["config"], result["log"], args)
+
+
+if __name__ == "__main__":
+    main()

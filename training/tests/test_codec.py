@@ -1,0 +1,79 @@
+"""Codec smoke test: a tiny codec trains a few steps, exports, and the exported pieces agree
+with PyTorch (integer encoder bit for bit; ONNX decoder in OpenCV DNN to float tolerance)."""
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from nqe.codec import code_grid
+from nqe.codec.config import load_config
+from nqe.codec.model import Codec
+from nqe.codec.train import freeze_bsn, parse_args, train
+from nqe.model_format import load_model
+from nqe.reference import Interpreter
+
+DATA = Path(os.environ.get("NQE_DATA", Path(__file__).resolve().parents[3] / "shared" / "data"))
+
+
+def test_code_grid_round_trip():
+    images = torch.arange(2 * 3 * 64 * 96).reshape(2, 3, 64, 96)
+    patches = code_grid.to_patches(images, 32)
+    assert patches.shape == (12, 3, 32, 32)
+    assert torch.equal(patches[1], images[0, :, 0:32, 32:64])  # row-major patch order
+    assert torch.equal(code_grid.tile_codes(patches, 2, 2, 3), images)
+
+
+def test_padding_replicates_edges():
+    x = torch.arange(12, dtype=torch.uint8).reshape(1, 1, 3, 4)
+    padded = code_grid.pad_to_multiple(x, 4)
+    assert padded.shape == (1, 1, 4, 4)
+    assert torch.equal(padded[0, 0, 3], x[0, 0, 2])
+
+
+@pytest.mark.skipif(not (DATA / "photos" / "train").is_dir(),
+                    reason=f"photos not found under {DATA} (set NQE_DATA)")
+def test_tiny_codec_trains_and_exports(tmp_path):
+    args = parse_args(["--config", "codec-tiny", "--steps", "40", "--batch", "4", "--crop", "64",
+                       "--lr", "3e-3", "--log-every", "10", "--val-every", "40", "--val-images", "1",
+                       "--train-dir", str(DATA / "photos/train"), "--val-dir", str(DATA / "photos/val"),
+                       "--out", str(tmp_path)])
+    result = train(args)
+    log = result["log"]
+    assert log[-1]["loss"] < log[0]["loss"], "loss did not fall"
+
+    from nqe.codec.export import export_decoder, export_encoder
+    codec = result["codec"].eval()
+    export_encoder(codec, result["config"], tmp_path / "enc.nqe", {"training_command": "test"})
+    export_decoder(codec, tmp_path / "dec.onnx")
+
+    patches = torch.randint(0, 256, (6, 3, 32, 32), dtype=torch.uint8)
+    with torch.no_grad():
+        torch_bits = codec.encoder(patches.float()).numpy()
+    int_bits = Interpreter(load_model(tmp_path / "enc.nqe")).run(
+        patches.permute(0, 2, 3, 1).contiguous().numpy())
+    np.testing.assert_array_equal(torch_bits, int_bits)
+
+    import cv2
+    net = cv2.dnn.readNetFromONNX(str(tmp_path / "dec.onnx"))
+    codes = np.sign(np.random.default_rng(0).standard_normal((1, 16, 12, 20))).astype(np.float32)
+    net.setInput(codes)
+    with torch.no_grad():
+        expected = codec.decoder.float()(torch.from_numpy(codes)).numpy()
+    np.testing.assert_allclose(net.forward(), expected, atol=1e-4)
+
+
+def test_zoo_configs_have_the_documented_bitrates():
+    for name, bpp in (("codec-0.125bpp", 0.125), ("codec-0.25bpp", 0.25), ("codec-0.5bpp", 0.5)):
+        enc = Codec(load_config(name)).encoder
+        assert enc.bits_per_patch / enc.patch ** 2 == bpp
+
+
+def test_bsn_freeze_keeps_the_encoder_exact():
+    torch.manual_seed(0)
+    codec = Codec(load_config("codec-tiny"))
+    codec(torch.randint(0, 256, (2, 3, 64, 64), dtype=torch.uint8))  # BN statistics
+    freeze_bsn(codec)
+    codec.eval()
+    assert all(int(m.phase) == 2 for m in codec.encoder.modules() if hasattr(m, "phase"))
