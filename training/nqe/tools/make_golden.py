@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..model_format import ModelBuilder, save_model
+from ..model_format import ModelBuilder, pb, save_model
 from ..model_format.flexor import random_xor_matrix
 from .. reference.golden import golden_bytes
 
@@ -204,6 +204,14 @@ CASES = {
 }
 
 
+def _close_as_classifier(b: ModelBuilder) -> None:
+    """An op case ends in a GlobalSumPool with one class per channel, so that every golden
+    file is a complete, valid classifier; the op under test is still traced tensor by tensor."""
+    if b.model.layers[-1].WhichOneof("op") != "global_sum_pool":
+        b.global_sum_pool(name="logits")
+    b.model.class_names.extend(f"class{i}" for i in range(b._channels[-1]))
+
+
 def write_cases(out_dir: Path, names=None) -> list:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
@@ -213,6 +221,8 @@ def write_cases(out_dir: Path, names=None) -> list:
         rng = np.random.default_rng(1000 + index)
         b = build(rng)
         b.model.name = name
+        if b.model.task == pb.TASK_CLASSIFY and not b.model.class_names:
+            _close_as_classifier(b)
         model = b.finish({"training_command": "python -m nqe.tools.make_golden",
                           "created_utc": "golden", "notes": "random weights: a test vector"})
         spec = model.input
