@@ -1,0 +1,107 @@
+"""A network is a list of stages described by data (a zoo configuration's "model" entry):
+
+  {"type": "conv", "out": C, "k": 3, "stride": 1, "weights": <quantiser>, "act": <optional>}
+  {"type": "maxpool"}                                          2x2, stride 2
+  {"type": "mux", "k": 3, "weights": <quantiser>}              MOGNET MUX residual block
+  {"type": "cflog", "out": C, "latent": m, "groups": g, "k": 3,
+   "pointwise": <quantiser>, "grouped": <quantiser>, "rule": 30, "seed": s}
+  {"type": "classifier", "weights": <quantiser>}               1x1 conv + global sum pool
+
+<quantiser> is a preset name from zoo/quantizers.json or an inline dict (layers/weights.py).
+"norm" and "act" at model level are the defaults of every unit.
+"""
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from ..layers import Classifier, ConvUnit, MuxBlock, make_cflog, make_unit
+
+
+def _resolve(q, presets: dict, roles: dict) -> dict:
+    """A quantiser: inline dict, a role of the model ("first", "body", ... in model.quant, so an
+    ablation overrides one entry instead of every layer), or a preset name."""
+    while isinstance(q, str) and q in roles:
+        q = roles[q]
+    return dict(presets[q]) if isinstance(q, str) else dict(q)
+
+
+class NQENet(nn.Module):
+    def __init__(self, model_cfg: dict, presets: dict):
+        super().__init__()
+        self.cfg = model_cfg
+        self.offset = int(model_cfg.get("input_offset", 128))
+        norm, act = model_cfg["norm"], model_cfg["act"]
+        roles = model_cfg.get("quant", {})
+        ch = int(model_cfg.get("in_channels", 3))
+        stages = []
+        for spec in model_cfg["layers"]:
+            t = spec["type"]
+            if t == "conv":
+                stage = make_unit(ch, spec["out"], spec.get("k", 3),
+                                  _resolve(spec["weights"], presets, roles), norm,
+                                  spec.get("act", act), stride=spec.get("stride", 1))
+                ch = spec["out"]
+            elif t == "maxpool":
+                stage = nn.MaxPool2d(2, 2)
+            elif t == "mux":
+                stage = MuxBlock(ch, spec.get("k", 3), _resolve(spec["weights"], presets, roles), norm,
+                                 spec.get("act", act))
+            elif t == "cflog":
+                stage = make_cflog(ch, spec["out"], spec["latent"], spec["groups"],
+                                   spec.get("k", 3), _resolve(spec["pointwise"], presets, roles),
+                                   _resolve(spec["grouped"], presets, roles), spec.get("rule", 30),
+                                   spec.get("seed", len(stages) + 1), norm, spec.get("act", act))
+                ch = spec["out"]
+            elif t == "classifier":
+                stage = Classifier(ch, int(model_cfg.get("classes", 10)),
+                                   _resolve(spec["weights"], presets, roles))
+            else:
+                raise ValueError(f"unknown stage type {t!r}")
+            stages.append(stage)
+        self.stages = nn.ModuleList(stages)
+
+    def forward(self, x_uint8: torch.Tensor) -> torch.Tensor:
+        # The engine's tensor 0: pixel - offset, integers in [-offset, 255 - offset].
+        x = x_uint8.float() - self.offset
+        for s in self.stages:
+            x = s(x)
+        return x
+
+    # --- hooks used by the training loop ---------------------------------------------------------
+    def quantizers(self):
+        from ..layers import WeightQuantizer
+        return [m for m in self.modules() if isinstance(m, WeightQuantizer)]
+
+    def update_steps(self) -> None:
+        for q in self.quantizers():
+            q.update_step()
+
+    def set_epoch(self, epoch: float) -> None:
+        for q in self.quantizers():
+            q.set_epoch(epoch)
+
+
+def units(model: NQENet) -> list[ConvUnit]:
+    return [m for m in model.modules() if isinstance(m, ConvUnit)]
+
+
+def prunable_units(model: NQENet) -> list[ConvUnit]:
+    """Units whose output channels can be removed: those read only by a conv-like stage (the
+    MUX block's skip ties its input and output channel counts, so neither may change)."""
+    out = []
+    stages = list(model.stages)
+    for i, s in enumerate(stages):
+        if isinstance(s, MuxBlock):
+            out.append(s.unit1)
+        if not isinstance(s, ConvUnit):
+            continue
+        nxt = next((t for t in stages[i + 1:] if not isinstance(t, nn.MaxPool2d)), None)
+        if isinstance(nxt, (ConvUnit, Classifier)):
+            out.append(s)
+    return out
+
+
+def build_model(config: dict) -> NQENet:
+    from ..zoo import quantizer_presets
+    return NQENet(config["model"], quantizer_presets())

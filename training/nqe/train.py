@@ -1,0 +1,388 @@
+"""Quantisation-aware training of an NQE network, BSN phase 2 and export.
+
+  PYTHONPATH=training /usr/bin/python3 -m nqe.train --config vgg-a [--set train.epochs=20] \
+      [--data DIR] [--out runs/NAME] [--resume] [--export models/x.nqe]
+
+Schedule: ``train.epochs`` phase-1 epochs (float BN or learned-scale BSN, OneCycle), optional
+structural pruning at ``train.prune.epoch``, then ``train.phase2_epochs`` epochs with frozen
+power-of-two shifts and integer biases (exactly the engine's BitShiftNorm), then export to .nqe
+and an integer check with the reference interpreter (done by nqe.export in a subprocess, so
+the export code on disk at the end of a long run is the one used).
+Every epoch: progress line, checkpoint (``--resume`` continues from it), JSON log, PNG curve.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import math
+import os
+import shlex
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+from .data import iterate_batches, load_cifar10
+from .models import build_model, prunable_units, units
+from .models.budget import param_bits_estimate
+from .zoo import load_config
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+# --- setup --------------------------------------------------------------------------------------
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--config", required=True, help="zoo configuration name or JSON path")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a configuration key, e.g. train.epochs=10 (repeatable)")
+    p.add_argument("--data", default=None, help="CIFAR-10 directory (default ../shared/data/cifar10)")
+    p.add_argument("--cache", default=None, help="decoded-data cache directory (default build/cache)")
+    p.add_argument("--out", default=None, help="run directory (default runs/<config>)")
+    p.add_argument("--resume", action="store_true", help="continue from <out>/checkpoint.pt")
+    p.add_argument("--export", default=None, help="write the .nqe here (default <out>/model.nqe)")
+    p.add_argument("--no-export", action="store_true")
+    p.add_argument("--int-eval", type=int, default=10000,
+                   help="test images checked through the exported integer model")
+    p.add_argument("--subset", type=int, nargs=2, default=None, metavar=("TRAIN", "TEST"),
+                   help="train/test on a random subset (smoke tests, speed checks)")
+    p.add_argument("--max-batches", type=int, default=None, help="stop each epoch after N batches")
+    p.add_argument("--threads", type=int, default=2)
+    return p.parse_args(argv)
+
+
+def autocast(enabled: bool):
+    return torch.autocast("cpu", dtype=torch.bfloat16) if enabled else contextlib.nullcontext()
+
+
+def to_input(x: torch.Tensor) -> torch.Tensor:
+    return x.contiguous(memory_format=torch.channels_last)
+
+
+# --- schedules ----------------------------------------------------------------------------------
+def make_optimizer(model, lr: float, weight_decay: float, kind: str):
+    params = [p for p in model.parameters() if p.requires_grad]
+    if kind == "adam":
+        return torch.optim.Adam(params, lr=lr, weight_decay=weight_decay)
+    if kind == "sgd":
+        return torch.optim.SGD(params, lr=lr, momentum=0.9, nesterov=True, weight_decay=weight_decay)
+    raise ValueError(kind)
+
+
+def lr_factor(t: float, kind: str, pct_start: float) -> float:
+    """Multiplier of the peak lr at progress t in [0, 1] (OneCycle: linear warm-up then cosine
+    to ~0; cosine: cosine from the peak)."""
+    t = min(max(t, 0.0), 1.0)
+    if kind == "onecycle":
+        if t < pct_start:
+            return 0.04 + 0.96 * t / pct_start
+        t = (t - pct_start) / (1 - pct_start)
+    return 0.5 * (1 + math.cos(math.pi * t)) + 1e-3
+
+
+class Progress:
+    """Where a phase is in its schedule: by steps (``epochs``), or by wall-clock when the phase
+    has a time budget (``time_budget_min``): on a shared 2-core CPU the speed is not known in
+    advance, so the OneCycle schedule is laid over the minutes available instead and the phase
+    ends when they are used up. ``used_s`` survives --resume through the checkpoint."""
+
+    def __init__(self, n_epochs: int, batches_per_epoch: int, budget_s: float | None, used_s: float = 0.0):
+        self.total_steps = max(n_epochs * batches_per_epoch, 1)
+        self.budget_s, self.used_s = budget_s, used_s
+        self._t0 = None
+
+    def start(self) -> None:
+        self._t0 = time.time()
+
+    def stop(self) -> None:
+        self.used_s += time.time() - self._t0
+        self._t0 = None
+
+    def fraction(self, step: int) -> float:
+        if self.budget_s:
+            running = time.time() - self._t0 if self._t0 else 0.0
+            return (self.used_s + running) / self.budget_s
+        return step / self.total_steps
+
+    def done(self, step: int) -> bool:
+        return self.fraction(step) >= 1.0
+
+
+# --- one epoch ----------------------------------------------------------------------------------
+def train_epoch(model, opt, data, cfg, epoch, phase, gen, args, log_fn, progress: Progress):
+    tr = cfg["train"]
+    model.train()
+    bs = tr["batch_size"]
+    n_batches = len(data.y_train) // bs
+    if args.max_batches:
+        n_batches = min(n_batches, args.max_batches)
+    first_epoch = progress.first_epoch
+    peak = tr["phase2_lr"] if phase == 2 else tr["lr"]
+    kind = "cosine" if phase == 2 else tr["schedule"]
+    use_bf16 = tr["autocast_bf16"]
+    tot_loss = tot_ok = seen = 0
+    t0 = time.time()
+    for b, (xb, yb) in enumerate(iterate_batches(data.x_train, data.y_train, bs, True, True, gen,
+                                                 drop_last=True)):
+        if b >= n_batches:
+            break
+        step = (epoch - first_epoch) * n_batches + b
+        if progress.done(step):
+            break
+        for g in opt.param_groups:
+            g["lr"] = peak * lr_factor(progress.fraction(step), kind, tr.get("pct_start", 0.15))
+        model.set_epoch(epoch + b / n_batches)
+        with autocast(use_bf16):
+            logits = model(to_input(xb))
+        loss = F.cross_entropy(logits.float(), yb, label_smoothing=tr["label_smoothing"])
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        tot_loss += float(loss) * len(yb)
+        tot_ok += int((logits.argmax(1) == yb).sum())
+        seen += len(yb)
+        if b % 50 == 0:
+            log_fn(f"  epoch {epoch} batch {b}/{n_batches} loss {tot_loss / seen:.4f} "
+                   f"acc {tot_ok / seen:.4f} {(time.time() - t0) / (b + 1):.3f} s/batch")
+    return tot_loss / max(seen, 1), tot_ok / max(seen, 1), time.time() - t0
+
+
+@torch.no_grad()
+def evaluate(model, x, y, bf16: bool, batch: int = 500) -> float:
+    """Float-model accuracy. In phase 2 with bf16 off this is integer-exact (fp32 sums of
+    integers below 2^24), which cross-checks the exported model."""
+    model.eval()
+    ok = 0
+    for xb, yb in iterate_batches(x, y, batch, False, False):
+        with autocast(bf16):
+            ok += int((model(to_input(xb)).argmax(1) == yb).sum())
+    return ok / len(y)
+
+
+# --- phase transitions --------------------------------------------------------------------------
+@torch.no_grad()
+def calibrate(model, x: torch.Tensor, quantile: float = 0.9) -> None:
+    """One float forward pass recording each norm's pre-activation quantile (layer-shared BSN)."""
+    norms = [u.norm for u in units(model)]
+    for n in norms:
+        n.calib_quantile = quantile
+    model.eval()
+    model(to_input(x))
+    for n in norms:
+        n.calib_quantile = None
+
+
+def to_phase2(model, data, cfg, log_fn) -> None:
+    mode = cfg["train"]["bsn_shift"]
+    if mode == "layer":
+        calibrate(model, data.x_train[:1000])
+    for u in units(model):
+        u.to_shift(mode)
+    for q in model.quantizers():
+        q.set_hard(True)
+    shifts = [sorted(set(u.norm.shift.tolist())) for u in units(model)]
+    log_fn(f"BSN phase 2: {mode} shifts {shifts}")
+
+
+@torch.no_grad()
+def prune(model, ratio: float, criterion: str, log_fn) -> None:
+    """Structural pruning: in every prunable unit mask the ``ratio`` of output channels with
+    the smallest score; export then removes them. Scores: "l1" = sum |levels| x |norm scale|
+    (the channel's typical contribution), "scale" = |norm scale| alone."""
+    for u in prunable_units(model):
+        a, _ = u.norm.scale_and_bias()
+        score = a.abs()
+        if criterion == "l1":
+            score = score * u.convs[-1].quant.hard_levels().abs().sum((1, 2, 3))
+        k = int(ratio * u.out_ch)
+        if k == 0:
+            continue
+        drop = torch.argsort(score)[:k]
+        u.mask[drop] = 0
+    log_fn(f"pruned {ratio:.0%} of channels by {criterion}: "
+           f"{[int(u.mask.sum()) for u in prunable_units(model)]} kept")
+
+
+# --- bookkeeping --------------------------------------------------------------------------------
+def save_checkpoint(path: Path, model, opt, epoch: int, history: list, cfg: dict, **state) -> None:
+    tmp = path.with_suffix(".tmp")
+    torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "epoch": epoch,
+                "history": history, "config": cfg, **state}, tmp)
+    os.replace(tmp, path)  # a kill during the save keeps the previous checkpoint
+
+
+def plot_curve(history: list, path: Path, title: str, int_acc: float | None = None) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    ep = [h["epoch"] + 1 for h in history]
+    fig, ax = plt.subplots(figsize=(6.4, 4))
+    ax.plot(ep, [h["train_acc"] for h in history], label="train (augmented, running)")
+    ax.plot(ep, [h["test_acc"] for h in history], label="test (float/bf16 eval)")
+    p2 = [h["epoch"] + 1 for h in history if h["phase"] == 2]
+    if p2:
+        ax.axvspan(min(p2) - 0.5, max(p2) + 0.5, color="0.9", label="BSN phase 2 (integer)")
+    if int_acc is not None:
+        ax.plot([ep[-1]], [int_acc], "r*", ms=12, label=f"exported integer model {int_acc:.4f}")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("accuracy")
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def run_export(args, out_dir: Path, checkpoint: Path, export_path: Path, command: str, log_fn):
+    """Export in a fresh interpreter (picks up the export code as it is on disk now)."""
+    cmd = [sys.executable, "-m", "nqe.export", "--checkpoint", str(checkpoint), "--out",
+           str(export_path), "--int-eval", str(args.int_eval), "--command", command,
+           "--result", str(out_dir / "export.json")]
+    if args.data:
+        cmd += ["--data", args.data]
+    if args.cache:
+        cmd += ["--cache", args.cache]
+    log_fn("export: " + " ".join(shlex.quote(c) for c in cmd))
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT / "training"))
+    r = subprocess.run(cmd, env=env)
+    if r.returncode != 0:
+        log_fn(f"export FAILED (exit {r.returncode}); the checkpoint {checkpoint} is kept")
+        return None
+    return json.loads((out_dir / "export.json").read_text())
+
+
+# --- main ---------------------------------------------------------------------------------------
+def main(argv=None, data=None):
+    """``data`` (a Cifar10) replaces --data/--subset: tests pass a small in-memory set."""
+    args = parse_args(argv)
+    torch.set_num_threads(args.threads)
+    cfg = load_config(args.config, args.set)
+    tr = cfg["train"]
+    out_dir = Path(args.out or REPO_ROOT / "runs" / cfg["name"])
+    out_dir.mkdir(parents=True, exist_ok=True)
+    logf = open(out_dir / "train.log", "a")
+
+    def log_fn(msg: str) -> None:
+        line = f"[{time.strftime('%H:%M:%S', time.gmtime())}] {msg}"
+        print(line, flush=True)
+        logf.write(line + "\n")
+        logf.flush()
+
+    command = "PYTHONPATH=training /usr/bin/python3 -m nqe.train " + " ".join(
+        shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
+    torch.manual_seed(tr["seed"])
+    gen = torch.Generator().manual_seed(tr["seed"])
+    data = data or load_cifar10(args.data, args.cache)
+    if args.subset:
+        data = data.subset(*args.subset)
+    model = build_model(cfg).to(memory_format=torch.channels_last)
+    mem = param_bits_estimate(model)
+    log_fn(f"config {cfg['name']} ({' <- '.join(cfg['_chain'])}); data {data.source}; "
+           f"param_bits estimate {mem['param_bits']} / {mem['budget']}")
+    bpe = len(data.y_train) // tr["batch_size"]
+    if args.max_batches:
+        bpe = min(bpe, args.max_batches)
+
+    def budget(key):
+        return 60.0 * tr[key] if tr.get(key) else None
+
+    def new_phase(phase: int, first_epoch: int, used_s: float = 0.0):
+        """Optimiser and progress of a phase. Phase 2 gets a fresh optimiser: the Adam moments
+        of phase 1 belong to another loss landscape (frozen shifts, hard quantisers)."""
+        if phase == 1:
+            opt = make_optimizer(model, tr["lr"], tr["weight_decay"], tr["optimizer"])
+            prog = Progress(tr["epochs"], bpe, budget("time_budget_min"), used_s)
+        else:
+            opt = make_optimizer(model, tr["phase2_lr"], 0.0, tr["optimizer"])
+            prog = Progress(tr["phase2_epochs"], bpe, budget("phase2_time_min"), used_s)
+        prog.first_epoch = first_epoch
+        return opt, prog
+
+    n_eval = tr.get("eval_images") or len(data.y_test)
+    eval_idx = torch.randperm(len(data.y_test), generator=torch.Generator().manual_seed(1))[:n_eval]
+    history, epoch, phase = [], 0, 1
+    opt, progress = new_phase(1, 0)
+    ckpt_path = out_dir / "checkpoint.pt"
+    if args.resume and ckpt_path.is_file():
+        ck = torch.load(ckpt_path)
+        if ck["phase"] == 2:
+            to_phase2(model, data, cfg, log_fn)  # the phase-2 structure, then its saved state
+            opt, progress = new_phase(2, ck["phase_first_epoch"], ck["used_s"])
+        else:
+            progress.used_s = ck["used_s"]
+        model.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["opt"])
+        history, epoch, phase = ck["history"], ck["epoch"] + 1, ck["phase"]
+        gen.manual_seed(tr["seed"] + epoch)
+        log_fn(f"resumed after epoch {ck['epoch']} (phase {phase})")
+
+    def phase_done() -> bool:
+        step = (epoch - progress.first_epoch) * bpe
+        if progress.budget_s and history:
+            # Do not start an epoch that would be mostly cut off by the time budget.
+            return progress.budget_s - progress.used_s < 0.3 * history[-1]["seconds"]
+        return progress.done(step)
+
+    while True:
+        if phase_done():
+            if phase == 2 or tr["phase2_epochs"] == 0 and not tr.get("phase2_time_min"):
+                break
+            phase = 2
+            to_phase2(model, data, cfg, log_fn)
+            opt, progress = new_phase(2, epoch)
+            continue
+        if tr.get("prune") and epoch == tr["prune"]["epoch"] and phase == 1:
+            prune(model, tr["prune"]["ratio"], tr["prune"].get("criterion", "l1"), log_fn)
+        if phase == 1:
+            model.update_steps()  # histogram equalisation at the start of every epoch
+        progress.start()
+        loss, train_acc, secs = train_epoch(model, opt, data, cfg, epoch, phase, gen, args,
+                                            log_fn, progress)
+        progress.stop()
+        # The test files are sorted by class: evaluate a fixed random (class-mixed) subset, the
+        # same every epoch so the curve is comparable. Phase 2 eval in fp32 is integer-exact.
+        test_acc = evaluate(model, data.x_test[eval_idx], data.y_test[eval_idx],
+                            bf16=tr["autocast_bf16"] and phase == 1)
+        n_eval = len(eval_idx)
+        history.append(dict(epoch=epoch, phase=phase, loss=loss, train_acc=train_acc,
+                            test_acc=test_acc, seconds=secs, eval_images=n_eval,
+                            utc=time.strftime("%H:%M:%S", time.gmtime())))
+        if progress.budget_s:
+            eta = (progress.budget_s - progress.used_s) + (
+                budget("phase2_time_min") or 0 if phase == 1 else 0)
+        else:
+            n_total = tr["epochs"] + tr["phase2_epochs"]
+            eta = secs * (n_total - epoch - 1)
+        log_fn(f"epoch {epoch + 1} phase {phase} loss {loss:.4f} train_acc {train_acc:.4f} "
+               f"test_acc {test_acc:.4f} ({n_eval} images) {secs:.0f} s/epoch "
+               f"ETA {eta / 60:.1f} min")
+        save_checkpoint(ckpt_path, model, opt, epoch, history, cfg,
+                        phase=phase, used_s=progress.used_s, phase_first_epoch=progress.first_epoch)
+        (out_dir / "log.json").write_text(json.dumps(
+            {"config": cfg, "command": command, "history": history}, indent=1))
+        plot_curve(history, out_dir / "curve.png", cfg["name"])
+        epoch += 1
+    if args.no_export:
+        return 0
+    export_path = Path(args.export) if args.export else out_dir / "model.nqe"
+    result = run_export(args, out_dir, ckpt_path, export_path, command, log_fn)
+    if result:
+        log_fn(f"exported {export_path}: integer test accuracy {result['int_accuracy']:.4f} "
+               f"on {result['int_eval_images']} images; param_bits {result['param_bits']}, "
+               f"activation_bits {result['activation_bits']}")
+        plot_curve(history, out_dir / "curve.png", cfg["name"], result["int_accuracy"])
+        (out_dir / "log.json").write_text(json.dumps(
+            {"config": cfg, "command": command, "history": history, "export": result}, indent=1))
+    return 0 if result else 1
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except FileNotFoundError as e:   # missing data or configuration: a message, not a trace
+        sys.exit(f"nqe.train: {e}")
