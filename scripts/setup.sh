@@ -10,9 +10,13 @@ PACKAGES=(
   # C++ libraries
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libopencv-dev
   libabsl-dev prometheus-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev
+  # codec baselines for nqe-eval: JPEG 2000 with OpenJPEG's rate control, AVIF
+  libopenjp2-7-dev libavif-dev
   # Python: training, the integer reference, tests
   python3-torch python3-torchvision python3-numpy python3-opencv python3-protobuf python3-pil
   python3-matplotlib python3-pytest
+  # services: Python gRPC test clients, promtool for checking /metrics
+  python3-grpcio python3-grpc-tools prometheus
 )
 
 missing=()
