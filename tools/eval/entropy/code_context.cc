@@ -1,0 +1,40 @@
+#include "tools/eval/entropy/code_context.h"
+
+namespace nqe::eval {
+
+CodeMap::CodeMap(const PatchGrid& grid, CodeShape shape)
+    : grid_(grid),
+      shape_(shape),
+      height_(grid.rows * shape.side),
+      width_(grid.cols * shape.side),
+      bits_(static_cast<size_t>(shape.channels) * height_ * width_, 0) {}
+
+CodeMap::Position CodeMap::At(int patch, int bit) const {
+  const int q = shape_.side;
+  const int row = patch / grid_.cols;
+  const int col = patch % grid_.cols;
+  const int channel = bit / (q * q);
+  const int y = bit / q % q;
+  const int x = bit % q;
+  return {channel, row * q + y, col * q + x};
+}
+
+int CodeMap::Neighbour(int channel, int y, int x) const {
+  if (channel < 0 || y < 0 || x < 0) return 2;
+  return bits_[Index(channel, y, x)];
+}
+
+int CodeMap::Context(const Position& p) const {
+  const int left = Neighbour(p.channel, p.y, p.x - 1);
+  const int above = Neighbour(p.channel, p.y - 1, p.x);
+  const int previous_channel = Neighbour(p.channel - 1, p.y, p.x);
+  const int q = shape_.side;
+  // Above-right is known unless it lies in the patch to the right (not yet coded).
+  const bool right_known = p.y % q == 0 || p.x % q != q - 1;
+  const int above_right =
+      right_known && p.x + 1 < width_ ? Neighbour(p.channel, p.y - 1, p.x + 1) : 2;
+  return p.channel * kContextsPerChannel + ((left * 3 + above) * 3 + previous_channel) * 3 +
+         above_right;
+}
+
+}  // namespace nqe::eval

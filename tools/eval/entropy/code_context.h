@@ -1,0 +1,55 @@
+// The context each code bit is coded in: its channel and the already-known bits next to it
+// in the frame's code map (issue 6, item 7: "context from neighbouring patches' bits").
+//
+// A frame's codes form a C x (rows*q) x (cols*q) map (patch (r, c)'s C x q x q code at rows
+// r*q.. and columns c*q.., as PURENET reads it). Patches are coded in raster order and each
+// patch's bits in CHW order, so when bit (ch, Y, X) is coded these are known:
+//   left  (ch, Y, X-1)   inside the patch, or in the left patch;
+//   above (ch, Y-1, X)   inside the patch, or in the patch above;
+//   prev  (ch-1, Y, X)   the previous channel of the same patch;
+//   above-right (ch, Y-1, X+1)  inside the patch, or in the patch above or above-right; unknown
+//                        on the patch's right column below its top row (the right patch).
+// Each is 0, 1, or "unknown / outside the frame"; with the channel that makes C * 81 contexts.
+// (Our choice; above-right adds 0.4 points of saving, 39.3 % -> 39.7 % on photos/val with a
+// mid-training 0.25 bpp encoder.)
+#ifndef NQE_TOOLS_EVAL_ENTROPY_CODE_CONTEXT_H_
+#define NQE_TOOLS_EVAL_ENTROPY_CODE_CONTEXT_H_
+
+#include <vector>
+
+#include "cloud_decoder/purenet/purenet_decoder.h"
+#include "common/codes/frame_codes.h"
+
+namespace nqe::eval {
+
+// The code map of a frame, 0/1 per position, filled as bits become known.
+class CodeMap {
+ public:
+  CodeMap(const PatchGrid& grid, CodeShape shape);
+
+  static constexpr int kContextsPerChannel = 81;
+  int num_contexts() const { return shape_.channels * kContextsPerChannel; }
+
+  // Bit `bit` (CHW index) of patch `patch` as a map position.
+  struct Position {
+    int channel, y, x;
+  };
+  Position At(int patch, int bit) const;
+
+  int Context(const Position& p) const;
+  void Set(const Position& p, bool value) { bits_[Index(p.channel, p.y, p.x)] = value ? 1 : 0; }
+
+ private:
+  int Index(int channel, int y, int x) const { return (channel * height_ + y) * width_ + x; }
+  // 0 or 1 for a position inside the map, 2 outside.
+  int Neighbour(int channel, int y, int x) const;
+
+  PatchGrid grid_;
+  CodeShape shape_;
+  int height_, width_;
+  std::vector<uint8_t> bits_;
+};
+
+}  // namespace nqe::eval
+
+#endif  // NQE_TOOLS_EVAL_ENTROPY_CODE_CONTEXT_H_

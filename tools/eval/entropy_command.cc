@@ -1,0 +1,83 @@
+#include "tools/eval/entropy_command.h"
+
+#include <filesystem>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "edge_encoder/patches.h"
+#include "tools/eval/entropy/frame_codes_coder.h"
+#include "tools/eval/image_io.h"
+#include "tools/eval/nqe_codec.h"
+#include "tools/eval/parallel_for.h"
+#include "tools/eval/progress.h"
+
+namespace nqe::eval {
+namespace {
+
+struct EntropyRow {
+  std::string name;
+  int width = 0;
+  int height = 0;
+  int64_t raw_bits = 0;
+  int64_t coded_bits = 0;
+};
+
+}  // namespace
+
+absl::Status RunEntropy(const EntropyOptions& options, std::ostream& out) {
+  if (options.encoder.empty() || options.images.empty()) {
+    return absl::InvalidArgumentError("entropy needs --encoder and --images");
+  }
+  absl::StatusOr<Engine> encoder = LoadEncoder(options.encoder);
+  if (!encoder.ok()) return encoder.status();
+  absl::StatusOr<CodeShape> shape = EncoderCodeShape(*encoder);
+  if (!shape.ok()) return shape.status();
+  absl::StatusOr<std::vector<std::string>> paths = ListImages(options.images);
+  if (!paths.ok()) return paths.status();
+  if (options.limit > 0 && static_cast<int>(paths->size()) > options.limit) {
+    paths->resize(options.limit);
+  }
+
+  std::vector<EntropyRow> rows(paths->size());
+  Progress progress("entropy", static_cast<int>(paths->size()));
+  absl::Status status = ParallelFor(
+      static_cast<int>(paths->size()), options.threads, [&](int i, int) -> absl::Status {
+        const std::string& path = (*paths)[i];
+        absl::StatusOr<cv::Mat> rgb = ReadRgb(path);
+        if (!rgb.ok()) return rgb.status();
+        absl::StatusOr<FrameCodes> codes = EncodeFrame(*encoder, ToImageU8(*rgb), 1);
+        if (!codes.ok()) return codes.status();
+        absl::StatusOr<std::vector<uint8_t>> coded = EntropyEncodeCodes(*codes, *shape);
+        if (!coded.ok()) return coded.status();
+        absl::StatusOr<FrameCodes> decoded = EntropyDecodeCodes(*coded, *codes, *shape);
+        if (!decoded.ok()) return decoded.status();
+        if (decoded->bytes != codes->bytes) {  // the coder must be lossless: prove it per frame
+          return absl::DataLossError(absl::StrCat(path, ": entropy decoding differs"));
+        }
+        rows[i] = {std::filesystem::path(path).filename().string(), rgb->cols, rgb->rows,
+                   int64_t{codes->grid.count()} * codes->bits_per_patch,
+                   static_cast<int64_t>(coded->size()) * 8};
+        progress.Tick();
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+
+  out << "name,width,height,raw_bits,coded_bits,raw_bpp,coded_bpp\n";
+  double raw_bpp = 0, coded_bpp = 0;
+  int64_t raw_bits = 0, coded_bits = 0;
+  for (const EntropyRow& r : rows) {
+    const double pixels = static_cast<double>(r.width) * r.height;
+    out << absl::StrFormat("%s,%d,%d,%d,%d,%.5f,%.5f\n", r.name, r.width, r.height, r.raw_bits,
+                           r.coded_bits, r.raw_bits / pixels, r.coded_bits / pixels);
+    raw_bpp += r.raw_bits / pixels / rows.size();
+    coded_bpp += r.coded_bits / pixels / rows.size();
+    raw_bits += r.raw_bits;
+    coded_bits += r.coded_bits;
+  }
+  out << absl::StrFormat("raw_bpp=%.4f coded_bpp=%.4f saving=%.4f images=%d\n", raw_bpp, coded_bpp,
+                         1.0 - static_cast<double>(coded_bits) / raw_bits, rows.size());
+  return absl::OkStatus();
+}
+
+}  // namespace nqe::eval

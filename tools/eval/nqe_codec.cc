@@ -1,0 +1,84 @@
+#include "tools/eval/nqe_codec.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "edge_encoder/patches.h"
+#include "tools/eval/entropy/frame_codes_coder.h"
+#include "tools/eval/image_io.h"
+
+namespace nqe::eval {
+
+NqeCodec::NqeCodec(Engine encoder, CodeShape shape, bool entropy_code,
+                   std::vector<std::unique_ptr<PurenetDecoder>> decoders)
+    : encoder_(std::move(encoder)),
+      shape_(shape),
+      entropy_code_(entropy_code),
+      decoders_(std::move(decoders)) {}
+
+absl::StatusOr<Engine> LoadEncoder(const std::string& path) {
+  absl::StatusOr<LoadedModel> model = LoadModelFile(path);
+  if (!model.ok()) return model.status();
+  if (model->proto.task() != model::TASK_ENCODE) {
+    return absl::InvalidArgumentError(absl::StrCat(path, " is not an encoder (task ",
+                                                   model::Task_Name(model->proto.task()), ")"));
+  }
+  return Engine::Create(std::make_shared<const LoadedModel>(*std::move(model)));
+}
+
+absl::StatusOr<CodeShape> EncoderCodeShape(const Engine& encoder) {
+  const TensorShape code = encoder.model().output_shape();
+  if (code.height != code.width) {
+    return absl::InvalidArgumentError(absl::StrCat(encoder.model().source_name,
+                                                   ": the code tensor is ", code.ToString(),
+                                                   ", PURENET reads C x q x q"));
+  }
+  return CodeShape{static_cast<int>(code.channels), static_cast<int>(code.height)};
+}
+
+absl::StatusOr<std::unique_ptr<NqeCodec>> NqeCodec::Load(const std::string& encoder_path,
+                                                         const std::string& decoder_path,
+                                                         const NqeCodecOptions& options) {
+  absl::StatusOr<Engine> encoder = LoadEncoder(encoder_path);
+  if (!encoder.ok()) return encoder.status();
+  absl::StatusOr<CodeShape> shape = EncoderCodeShape(*encoder);
+  if (!shape.ok()) return shape.status();
+  std::vector<std::unique_ptr<PurenetDecoder>> decoders;
+  for (int w = 0; w < std::max(1, options.workers); ++w) {
+    absl::StatusOr<std::unique_ptr<PurenetDecoder>> decoder =
+        PurenetDecoder::Load(decoder_path, *shape);
+    if (!decoder.ok()) return decoder.status();
+    decoders.push_back(*std::move(decoder));
+  }
+  return std::unique_ptr<NqeCodec>(
+      new NqeCodec(*std::move(encoder), *shape, options.entropy_code, std::move(decoders)));
+}
+
+absl::StatusOr<std::pair<FrameCodes, int64_t>> NqeCodec::Transmit(FrameCodes codes) const {
+  if (!entropy_code_) {
+    const int64_t bits = int64_t{codes.grid.count()} * codes.bits_per_patch;
+    return std::make_pair(std::move(codes), bits);
+  }
+  absl::StatusOr<std::vector<uint8_t>> coded = EntropyEncodeCodes(codes, shape_);
+  if (!coded.ok()) return coded.status();
+  absl::StatusOr<FrameCodes> received = EntropyDecodeCodes(*coded, codes, shape_);
+  if (!received.ok()) return received.status();
+  if (received->bytes != codes.bytes) {
+    return absl::DataLossError("entropy decoding did not restore the codes");
+  }
+  return std::make_pair(*std::move(received), static_cast<int64_t>(coded->size()) * 8);
+}
+
+absl::StatusOr<NqeRoundTrip> NqeCodec::RoundTrip(const cv::Mat& rgb, int worker) const {
+  // One thread per image: the caller already runs one image per worker.
+  absl::StatusOr<FrameCodes> codes = EncodeFrame(encoder_, ToImageU8(rgb), /*num_threads=*/1);
+  if (!codes.ok()) return codes.status();
+  absl::StatusOr<std::pair<FrameCodes, int64_t>> sent = Transmit(*std::move(codes));
+  if (!sent.ok()) return sent.status();
+  absl::StatusOr<cv::Mat> decoded = decoders_.at(worker)->Decode(sent->first);
+  if (!decoded.ok()) return decoded.status();
+  return NqeRoundTrip{*std::move(decoded), sent->second};
+}
+
+}  // namespace nqe::eval

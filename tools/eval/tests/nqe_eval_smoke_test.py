@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""End-to-end smoke test of nqe-eval, run by ctest (tools/eval/CMakeLists.txt).
+
+rd: our codec with the tiny committed pair (testdata/, see testdata/README.md) and one baseline
+on three small synthetic images; classify: the golden classifier (tests/golden/net_classifier.nqe,
+16 x 16 input) on a synthetic CIFAR-10 test_batch.bin of 32 x 32 records, which the tool resizes.
+Checks the output formats and counts, not quality (the models are untrained or random).
+"""
+import argparse
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+FLOAT = r"[-+0-9.eE]+|nan|inf"
+RD_OURS = re.compile(rf"^bpp=({FLOAT}) psnr=({FLOAT}) msssim=({FLOAT}) blockiness=({FLOAT})$")
+RD_BASELINE = re.compile(RD_OURS.pattern[:-1] + r" unreachable=(\d+)$")
+CLASSIFY = re.compile(r"^accuracy=([0-9.]+) images=(\d+) param_bits=(\d+) activation_bits=(\d+)$")
+
+
+def run(cmd):
+    done = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, timeout=60)
+    if done.returncode != 0:
+        sys.exit(f"FAIL: {' '.join(map(str, cmd))} exited {done.returncode}\n{done.stderr}")
+    return done.stdout.strip().splitlines()
+
+
+def check(condition, message):
+    if not condition:
+        sys.exit(f"FAIL: {message}")
+
+
+def write_images(folder: Path):
+    """Smooth synthetic photos of sizes that are, and are not, multiples of 32."""
+    rng = np.random.default_rng(0)
+    sizes = [(48, 64), (64, 80), (96, 96)]
+    for i, (h, w) in enumerate(sizes):
+        noise = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
+        cv2.imwrite(str(folder / f"img{i}.png"), cv2.GaussianBlur(noise, (0, 0), 2.0))
+    return sizes
+
+
+def test_rd(nqe_eval, testdata, folder):
+    sizes = write_images(folder)
+    lines = run([nqe_eval, "rd", "--encoder", testdata / "encoder-tiny.nqe",
+                 "--decoder", testdata / "purenet-tiny.onnx", "--images", folder])
+    check(lines[0].startswith("name,width,height,bits,bpp,psnr,msssim,blockiness"),
+          f"CSV header: {lines[0]}")
+    rows = [l.split(",") for l in lines[1:-1]]
+    check(len(rows) == 3, f"3 CSV rows expected, got {len(rows)}")
+    for row, (h, w) in zip(rows, sizes):
+        patches = -(-h // 32) * -(-w // 32)
+        check(int(row[1]) == w and int(row[2]) == h, f"size in {row}")
+        check(int(row[3]) == patches * 256, f"{patches} patches of 256 bits in {row}")
+    check(RD_OURS.match(lines[-1]), f"summary line: {lines[-1]}")
+
+    lines = run([nqe_eval, "rd", "--baseline", "jpeg", "--bpp", "1.0", "--images", folder])
+    summary = RD_BASELINE.match(lines[-1])
+    check(summary, f"baseline summary line: {lines[-1]}")
+    rows = [l for l in lines[1:] if re.match(r"^img\d", l)]
+    check(len(rows) == 3, "every image has a row, reachable or not")
+    unreachable = sum(r.endswith(",0") for r in rows)
+    check(unreachable == int(summary.group(5)), "unreachable count matches the rows")
+
+
+def test_classify(nqe_eval, golden, folder):
+    rng = np.random.default_rng(1)
+    n = 25
+    labels = np.arange(n, dtype=np.uint8) % 10
+    records = np.concatenate([labels[:, None],
+                              rng.integers(0, 256, (n, 3072), dtype=np.uint8)], axis=1)
+    (folder / "test_batch.bin").write_bytes(records.astype(np.uint8).tobytes())
+    predictions = folder / "predictions.txt"
+    lines = run([nqe_eval, "classify", "--model", golden / "net_classifier.nqe", "--data", folder,
+                 "--predictions", predictions])
+    summary = CLASSIFY.match(lines[-1])
+    check(summary, f"classify summary line: {lines[-1]}")
+    check(int(summary.group(2)) == n, f"{n} images expected")
+    rows = [l.split() for l in predictions.read_text().splitlines() if not l.startswith("#")]
+    check(len(rows) == n, "one prediction line per image")
+    check(all(int(r[1]) == labels[int(r[0])] for r in rows), "labels in the predictions file")
+    accuracy = np.mean([r[1] == r[2] for r in rows])
+    check(abs(accuracy - float(summary.group(1))) < 1e-4, "accuracy agrees with the predictions")
+    lines = run([nqe_eval, "classify", "--model", golden / "net_classifier.nqe", "--data", folder,
+                 "--limit", "7"])
+    check(CLASSIFY.match(lines[-1]).group(2) == "7", "--limit 7")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--nqe-eval", type=Path, required=True)
+    parser.add_argument("--testdata", type=Path, required=True)
+    parser.add_argument("--golden", type=Path, required=True)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        rd_dir, cls_dir = Path(tmp, "rd"), Path(tmp, "classify")
+        rd_dir.mkdir()
+        cls_dir.mkdir()
+        test_rd(args.nqe_eval, args.testdata, rd_dir)
+        test_classify(args.nqe_eval, args.golden, cls_dir)
+    print("nqe-eval smoke test passed")
+
+
+if __name__ == "__main__":
+    main()
