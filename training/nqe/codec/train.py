@@ -6,7 +6,9 @@
 Phase 1 trains everything with BN after each encoder conv; at --bsn-at (a fraction of the
 steps) the norms freeze into power-of-two shifts and integer biases (BSN) and training goes on,
 so the exported integer encoder computes what the last phase trained. Checkpoints every
---checkpoint-every steps; --resume continues from the last one. The end: export (encoder .nqe,
+--checkpoint-every steps; --resume continues from the last one, also with a larger --steps to
+extend a finished run (the cosine schedule is then laid over the new total, a warm restart;
+a BSN already frozen stays frozen). The end: export (encoder .nqe,
 decoder .onnx) and an evaluation of the *integer* encoder on the validation photos.
 """
 import argparse
@@ -108,11 +110,12 @@ def train(args) -> dict:
     opt = torch.optim.Adam(codec.parameters(), lr=args.lr)
     sampler = CropSampler(args.train_dir, args.crop, args.seed)
     val_images = [read_rgb(p) for p in image_paths(args.val_dir)[: args.val_images]]
-    log, step, bsn_step = [], 0, int(args.bsn_at * args.steps)
+    log, step, bsn_step, frozen = [], 0, int(args.bsn_at * args.steps), False
     ckpt = args.out / "checkpoint.pt"
     if args.resume and ckpt.exists():
         state = torch.load(ckpt)
-        if state["step"] >= bsn_step:
+        frozen = state.get("bsn_frozen", state["step"] > bsn_step)
+        if frozen:  # the saved shifts and biases overwrite what freeze_bsn computes
             freeze_bsn(codec)
         codec.load_state_dict(state["model"])
         opt.load_state_dict(state["optimizer"])
@@ -124,8 +127,9 @@ def train(args) -> dict:
           f"{len(sampler.images)} training photos; {args.steps} steps of {args.batch} crops")
     started, first_step, window = time.time(), step, []
     while step < args.steps:
-        if step == bsn_step:
+        if step >= bsn_step and not frozen:
             freeze_bsn(codec)
+            frozen = True
             print(f"step {step}: BN frozen into bit shifts (BSN phase 2)")
         if step % 200 == 0:
             for m in codec.encoder.modules():
@@ -160,7 +164,7 @@ def train(args) -> dict:
         if step % args.checkpoint_every == 0 or step == args.steps:
             save_checkpoint(ckpt, {"step": step, "model": codec.state_dict(),
                                    "optimizer": opt.state_dict(), "log": log,
-                                   "sampler": sampler.generator.get_state(),
+                                   "sampler": sampler.generator.get_state(), "bsn_frozen": frozen,
                                    "config": config, "args": vars(args)})
     (args.out / "log.json").write_text(json.dumps(log, indent=1, default=str))
     return {"codec": codec, "config": config, "log": log}
