@@ -12,6 +12,7 @@
 #include "cloud_decoder/service/cloud_metrics.h"
 #include "cloud_decoder/service/cloud_service.h"
 #include "cloud_decoder/store/frame_store.h"
+#include "common/cli/usage.h"
 #include "common/model/model_loader.h"
 #include "common/service/daemon_support.h"
 #include "common/service/log.h"
@@ -58,14 +59,9 @@ absl::Status Run() {
 
   auto registry = std::make_shared<prometheus::Registry>();
   cloud::CloudMetrics metrics(*registry);
-  std::unique_ptr<MetricsHttpServer> metrics_server;
-  if (const std::string address = absl::GetFlag(FLAGS_metrics_listen); !address.empty()) {
-    absl::StatusOr<std::unique_ptr<MetricsHttpServer>> started =
-        MetricsHttpServer::Start(address, registry);
-    if (!started.ok()) return started.status();
-    metrics_server = *std::move(started);
-    NQE_LOG(INFO) << "metrics on http://" << address << "/metrics";
-  }
+  absl::StatusOr<std::unique_ptr<MetricsHttpServer>> metrics_server =
+      MetricsHttpServer::StartIfConfigured(absl::GetFlag(FLAGS_metrics_listen), registry);
+  if (!metrics_server.ok()) return metrics_server.status();
 
   cloud::CloudServiceOptions options;
   options.limits.max_frame_side = absl::GetFlag(FLAGS_max_frame_side);
@@ -93,7 +89,7 @@ absl::Status Run() {
 
 int main(int argc, char** argv) {
   nqe::InstallTerminationHandlers();
-  nqe::ConfigureFlagsUsage(
+  nqe::SetProgramUsage(
       "nqe-cloud: PURENET decoding service for NQE edge cameras.\n"
       "  nqe-cloud --encoder_model=E.nqe --decoder_model=D.onnx --store_dir=DIR");
   absl::ParseCommandLine(argc, argv);

@@ -26,10 +26,6 @@ absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServer(
     const ServerOptions& options, const std::vector<grpc::Service*>& services,
     int* bound_port = nullptr);
 
-// Sets the --help text and makes --help list the program's own flags (Abseil's default
-// only lists flags defined in a file named like the binary).
-void ConfigureFlagsUsage(const char* usage);
-
 // Catches SIGTERM and SIGINT (call first in main); WaitForTerminationSignal() then returns the
 // signal's name when one arrives. A handler feeding a pipe rather than sigwait(): libraries
 // (OpenBLAS through OpenCV) start threads before main, which would not inherit a blocked mask

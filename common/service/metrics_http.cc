@@ -13,6 +13,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/service/log.h"
 #include "prometheus/text_serializer.h"
 
 namespace nqe {
@@ -28,6 +29,14 @@ void WriteAll(int fd, const std::string& bytes) {
 }
 
 }  // namespace
+
+absl::StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::StartIfConfigured(
+    const std::string& address, std::shared_ptr<prometheus::Registry> registry) {
+  if (address.empty()) return std::unique_ptr<MetricsHttpServer>();
+  absl::StatusOr<std::unique_ptr<MetricsHttpServer>> server = Start(address, std::move(registry));
+  if (server.ok()) NQE_LOG(INFO) << "metrics on http://" << address << "/metrics";
+  return server;
+}
 
 absl::StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::Start(
     const std::string& address, std::shared_ptr<prometheus::Registry> registry) {

@@ -24,6 +24,9 @@ class MetricsHttpServer {
   // Listens on `address` (host:port, numeric IPv4 host; port 0 picks one).
   static absl::StatusOr<std::unique_ptr<MetricsHttpServer>> Start(
       const std::string& address, std::shared_ptr<prometheus::Registry> registry);
+  // As Start, but an empty `address` (metrics turned off by flag) gives a null server.
+  static absl::StatusOr<std::unique_ptr<MetricsHttpServer>> StartIfConfigured(
+      const std::string& address, std::shared_ptr<prometheus::Registry> registry);
   ~MetricsHttpServer();
 
   int port() const { return port_; }

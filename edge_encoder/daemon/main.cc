@@ -15,6 +15,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/cli/usage.h"
 #include "common/model/model_loader.h"
 #include "common/service/daemon_support.h"
 #include "common/service/log.h"
@@ -115,14 +116,9 @@ absl::Status Run() {
 
   auto registry = std::make_shared<prometheus::Registry>();
   EdgeMetrics metrics(*registry);
-  std::unique_ptr<MetricsHttpServer> metrics_server;
-  if (const std::string address = absl::GetFlag(FLAGS_metrics_listen); !address.empty()) {
-    absl::StatusOr<std::unique_ptr<MetricsHttpServer>> started =
-        MetricsHttpServer::Start(address, registry);
-    if (!started.ok()) return started.status();
-    metrics_server = *std::move(started);
-    NQE_LOG(INFO) << "metrics on http://" << address << "/metrics";
-  }
+  absl::StatusOr<std::unique_ptr<MetricsHttpServer>> metrics_server =
+      MetricsHttpServer::StartIfConfigured(absl::GetFlag(FLAGS_metrics_listen), registry);
+  if (!metrics_server.ok()) return metrics_server.status();
   EdgeService service(&*encoder, std::move(classifier), absl::GetFlag(FLAGS_encode_threads),
                       &metrics);
   int port = 0;
@@ -203,7 +199,7 @@ absl::Status Run() {
 
 int main(int argc, char** argv) {
   nqe::InstallTerminationHandlers();
-  nqe::ConfigureFlagsUsage(
+  nqe::SetProgramUsage(
       "nqe-edge: NQE camera daemon (encode, stream to nqe-cloud, Classify/Encode).\n"
       "  nqe-edge --source=folder:DIR --cloud=HOST:PORT --camera_id=ID "
       "--encoder_model=E.nqe");

@@ -15,12 +15,10 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
-#include "absl/flags/usage_config.h"
-#include "absl/strings/match.h"
 #include "tools/eval/classify_command.h"
 #include "tools/eval/entropy_command.h"
 #include "tools/eval/rd_command.h"
+#include "tools/tool_flags.h"
 
 ABSL_FLAG(std::string, model, "", "classify: the .nqe classifier to evaluate");
 ABSL_FLAG(std::string, data, "",
@@ -72,8 +70,6 @@ std::string DefaultCacheDir(const char* argv0) {
 
 // absl's --help lists only flags of files named after the program; ours live in
 // nqe_eval_main.cc, so say which files count.
-bool IsOurFlagFile(absl::string_view path) { return absl::StrContains(path, "nqe_eval_main"); }
-
 int Fail(const absl::Status& status) {
   std::fprintf(stderr, "nqe-eval: %s\n", std::string(status.message()).c_str());
   return 1;
@@ -82,12 +78,7 @@ int Fail(const absl::Status& status) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(kUsage);
-  absl::FlagsUsageConfig usage_config;
-  usage_config.contains_help_flags = IsOurFlagFile;
-  usage_config.contains_helpshort_flags = IsOurFlagFile;
-  absl::SetFlagsUsageConfig(usage_config);
-  const std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  const std::vector<char*> args = nqe::ParseToolFlags(argc, argv, kUsage);
   if (args.size() != 2) {
     std::fprintf(stderr, "nqe-eval: give exactly one subcommand (classify, rd or entropy)\n%s\n",
                  kUsage);
