@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs and builds (scripts/setup.sh), then runs every test:
-# C++ through ctest, Python through pytest. Exits non-zero if anything fails.
+# C++ through ctest, Python through pytest, then the Docker stack (tests/docker). Exits
+# non-zero if anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -10,3 +11,8 @@ echo "test: C++ tests (ctest)"
 (cd build && ctest --output-on-failure -j 2)
 echo "test: Python tests (pytest, /usr/bin/python3: Debian's torch lives there)"
 /usr/bin/python3 -m pytest -q training/tests
+echo "test: Docker stack (tests/docker: docker-compose.yml as containers; skipped, saying why," \
+  "when no Docker engine answers)"
+start=$SECONDS
+/usr/bin/python3 -m pytest -q -rs -p no:cacheprovider tests/docker
+echo "test: Docker stack done in $((SECONDS - start)) s"

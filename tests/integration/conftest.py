@@ -9,16 +9,15 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-BUILD = Path(os.environ.get("NQE_BUILD_DIR", REPO / "build"))
-DATA = Path(os.environ.get("NQE_DATA", REPO.parent / "shared" / "data"))
+import grpc_stubs
+from paths import BUILD, DATA, REPO
+
 PHOTOS = DATA / "photos" / "val"
 CLASSIFIER = REPO / "tests" / "golden" / "net_classifier.nqe"
 
@@ -37,14 +36,7 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def pb(tmp_path_factory):
     """The generated nqe_service_pb2 / _pb2_grpc modules (grpc_tools, at test time)."""
-    from grpc_tools import protoc
-    out = tmp_path_factory.mktemp("stubs")
-    args = ["protoc", f"-I{REPO}", f"--python_out={out}", f"--grpc_python_out={out}",
-            str(REPO / "proto" / "nqe_model.proto"), str(REPO / "proto" / "nqe_service.proto")]
-    assert protoc.main(args) == 0, "protoc failed"
-    sys.path.insert(0, str(out))
-    from proto import nqe_service_pb2, nqe_service_pb2_grpc
-    return nqe_service_pb2, nqe_service_pb2_grpc
+    return grpc_stubs.generate(tmp_path_factory.mktemp("stubs"))
 
 
 @pytest.fixture(scope="session")

@@ -6,13 +6,12 @@
 """
 import math
 import subprocess
-import sys
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-from conftest import BUILD, REPO
+from paths import BUILD
 
 TOOL = Path(__file__).resolve().parent / "reference_tool.py"
 

@@ -1,12 +1,14 @@
 """Loopback integration tests: nqe-edge and nqe-cloud as real processes on 127.0.0.1."""
 import shutil
+import subprocess
 import time
+import urllib.request
 
 import grpc
 import pytest
 
 import offline
-from conftest import CLASSIFIER, scrape
+from conftest import BUILD, CLASSIFIER, free_port, scrape
 
 
 def cloud_stub(pb, port):
@@ -189,8 +191,6 @@ def test_malformed_streams_refused_while_good_camera_streams(pb, cluster):
     assert edge_metrics["nqe_edge_patches_encoded_total"] == \
         6 * edge_metrics["nqe_edge_frames_encoded_total"]
     if shutil.which("promtool"):
-        import subprocess
-        import urllib.request
         for port in (cluster.cloud_metrics, good.metrics_port):
             text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics").read()
             result = subprocess.run(["promtool", "check", "metrics"], input=text,
@@ -238,3 +238,19 @@ def scrape_free_count(log: str) -> int:
     """Frames the edge reported acknowledged in its final summary line."""
     line = [l for l in log.splitlines() if " acknowledged, " in l][-1]
     return int(line.split(" frames, ")[1].split(" acknowledged")[0])
+
+
+def test_health_check_tool(cluster):
+    """nqe-health-check (the containers' HEALTHCHECK): 0 for a SERVING service, 2 for a service
+    the server does not know (NOT_FOUND) and for a port where nothing listens."""
+    cluster.start_cloud()
+
+    def check(port, service):
+        return subprocess.run([str(BUILD / "bin" / "nqe-health-check"), f"--addr=127.0.0.1:{port}",
+                               f"--service={service}", "--timeout=2s"],
+                              capture_output=True, text=True)
+
+    ok = check(cluster.cloud_port, "nqe.service.CloudDecoder")
+    assert ok.returncode == 0 and "SERVING" in ok.stdout, ok.stdout + ok.stderr
+    assert check(cluster.cloud_port, "no.such.Service").returncode == 2
+    assert check(free_port(), "").returncode == 2
