@@ -13,7 +13,6 @@ integration tests; NQE_DOCKER_KEEP=1 leaves the stack up for inspection.
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -27,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
 import grpc_stubs  # noqa: E402
 import offline  # noqa: E402
 from paths import BUILD, REPO  # noqa: E402
+from waiting import free_port, wait_until  # noqa: E402
 
 CAMERAS = ("camera-a", "camera-b")
 SAMPLES = REPO / "samples"
@@ -47,23 +47,8 @@ def _docker_missing() -> str | None:
     return None
 
 
-pytestmark = pytest.mark.skipif(bool(_docker_missing()), reason=str(_docker_missing()))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until(predicate, timeout: float, what: str, interval: float = 0.5):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+_MISSING = _docker_missing()  # once: it runs `docker info`
+pytestmark = pytest.mark.skipif(_MISSING is not None, reason=str(_MISSING))
 
 
 class Stack:
@@ -98,7 +83,8 @@ class Stack:
 
     def wait_healthy(self, timeout=180.0):
         wait_until(lambda: (h := self.health()) and len(h) == 4 and
-                   all(s == "healthy" for s in h.values()), timeout, "4 healthy containers")
+                   all(s == "healthy" for s in h.values()), timeout, "4 healthy containers",
+                   interval=0.5)
 
     def leftovers(self) -> dict:
         label = f"label=com.docker.compose.project={self.project}"
@@ -152,7 +138,7 @@ def test_both_cameras_stored_with_offline_psnr(pb, stack):
         photos = sorted((SAMPLES / camera).glob("*.jpg"))
         offline_psnr = offline.nqe_eval_psnr(ENCODER, DECODER, SAMPLES / camera)
         wait_until(lambda: len(stored(pb, stack, camera)) >= len(photos), 120,
-                   f"{len(photos)} stored frames of {camera}")
+                   f"{len(photos)} stored frames of {camera}", interval=0.5)
         for seq in range(1, len(photos) + 1):
             reply = cloud_stub(pb, stack).GetFrame(
                 pb[0].GetFrameRequest(camera_id=camera, sequence=seq), timeout=10)
@@ -184,7 +170,7 @@ def test_cloud_killed_mid_stream_loses_nothing_stores_nothing_twice(pb, stack):
     stack.wait_healthy()
     for camera in CAMERAS:
         seqs = wait_until(lambda: (s := stored(pb, stack, camera)) and len(s) >= before[camera] + 8
-                          and s, 120, f"8 more frames of {camera} after the restart")
+                          and s, 120, f"8 more frames of {camera} after the restart", interval=0.5)
         assert seqs == list(range(1, len(seqs) + 1)), f"{camera}: gaps or repeats in {seqs}"
         print(f"{camera}: {before[camera]} frames before the kill, sequences 1..{len(seqs)} "
               f"stored once each after it")

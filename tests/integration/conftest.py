@@ -7,7 +7,6 @@ The tests skip, saying why, when the data directory or the binaries are absent.
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
@@ -17,6 +16,7 @@ import pytest
 
 import grpc_stubs
 from paths import BUILD, DATA, REPO
+from waiting import free_port
 
 PHOTOS = DATA / "photos" / "val"
 CLASSIFIER = REPO / "tests" / "golden" / "net_classifier.nqe"
@@ -58,12 +58,6 @@ def codec_models():
 @pytest.fixture(scope="session")
 def val_images():
     return sorted(PHOTOS.glob("*.png"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Daemon:

@@ -8,7 +8,8 @@ import grpc
 import pytest
 
 import offline
-from conftest import BUILD, CLASSIFIER, free_port, scrape
+from conftest import BUILD, CLASSIFIER, scrape
+from waiting import free_port, wait_until
 
 
 def cloud_stub(pb, port):
@@ -20,15 +21,6 @@ def stored_sequences(pb, stub, camera):
     service_pb2, _ = pb
     reply = stub.ListFrames(service_pb2.ListFramesRequest(camera_id=camera), timeout=10)
     return [f.sequence for f in reply.frames]
-
-
-def wait_until(predicate, timeout, what):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def test_stream_stores_every_frame_once_as_offline(pb, cluster, image_dir, tmp_path):
