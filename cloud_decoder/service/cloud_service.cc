@@ -1,10 +1,13 @@
 #include "cloud_decoder/service/cloud_service.h"
 
+#include <algorithm>
 #include <future>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "cloud_decoder/decode/png.h"
+#include "cloud_decoder/purenet/missing_patches.h"
 #include "common/service/grpc_status.h"
 #include "common/service/log.h"
 
@@ -171,16 +174,24 @@ grpc::Status CloudService::Reconstruct(grpc::ServerContext*,
   absl::StatusOr<std::optional<ingest::AssembledFrame>> frame = assembler.Add(chunk);
   if (!frame.ok()) return ToGrpcStatus(frame.status());
   if (!frame->has_value()) return ToGrpcStatus(absl::InvalidArgumentError("incomplete codes"));
+  absl::StatusOr<std::vector<bool>> received = ReceivedPatches(
+      (*frame)->codes.grid.count(),
+      absl::MakeConstSpan(request->missing_patches().data(), request->missing_patches().size()));
+  if (!received.ok()) return ToGrpcStatus(received.status());
+  const int missing = static_cast<int>(std::count(received->begin(), received->end(), false));
 
   std::promise<absl::StatusOr<std::string>> result;
   pool_->Submit("reconstruct", [&](PurenetDecoder& decoder) {
-    absl::StatusOr<cv::Mat> rgb = decoder.Decode((*frame)->codes);
+    absl::StatusOr<cv::Mat> rgb =
+        decoder.Decode((*frame)->codes, missing > 0 ? &*received : nullptr);
     result.set_value(rgb.ok() ? decode::EncodeRgbPng(*rgb)
                               : absl::StatusOr<std::string>(rgb.status()));
   });
   absl::StatusOr<std::string> png = result.get_future().get();
   if (!png.ok()) return ToGrpcStatus(png.status());
   response->set_png(*std::move(png));
+  response->set_incomplete(missing > 0);
+  response->set_missing_patches(static_cast<uint32_t>(missing));
   return grpc::Status::OK;
 }
 

@@ -206,7 +206,25 @@ def test_watch_get_and_reconstruct(pb, cluster, image_dir):
     rebuilt = stub.Reconstruct(service_pb2.ReconstructRequest(
         height=frame.info.height, width=frame.info.width, code_layout=frame.info.code_layout,
         codes=frame.codes), timeout=20)
-    assert (offline.decode_png_rgb(rebuilt.png) == offline.decode_png_rgb(frame.png)).all()
+    complete = offline.decode_png_rgb(frame.png)
+    assert (offline.decode_png_rgb(rebuilt.png) == complete).all()
+    assert not rebuilt.incomplete and rebuilt.missing_patches == 0
+    # Patches lost on the way: filled in from their neighbours, the answer marked incomplete.
+    p = frame.info.code_layout.patch_size
+    patches = -(-frame.info.height // p) * -(-frame.info.width // p)
+    filled = stub.Reconstruct(service_pb2.ReconstructRequest(
+        height=frame.info.height, width=frame.info.width, code_layout=frame.info.code_layout,
+        codes=frame.codes, missing_patches=[0, 1, 1]), timeout=20)
+    assert filled.incomplete and filled.missing_patches == 2
+    guess = offline.decode_png_rgb(filled.png)
+    assert guess.shape == complete.shape and (guess != complete).any()
+    with pytest.raises(grpc.RpcError) as error:
+        stub.Reconstruct(service_pb2.ReconstructRequest(
+            height=frame.info.height, width=frame.info.width,
+            code_layout=frame.info.code_layout, codes=frame.codes,
+            missing_patches=[patches]), timeout=20)
+    assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "outside the grid" in error.value.details()
     with pytest.raises(grpc.RpcError) as error:
         stub.GetFrame(service_pb2.GetFrameRequest(camera_id="cam-w", sequence=99), timeout=10)
     assert error.value.code() == grpc.StatusCode.NOT_FOUND

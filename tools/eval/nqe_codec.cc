@@ -4,17 +4,18 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "cloud_decoder/purenet/missing_patches.h"
 #include "edge_encoder/patches.h"
 #include "tools/eval/entropy/frame_codes_coder.h"
 #include "tools/eval/image_io.h"
 
 namespace nqe::eval {
 
-NqeCodec::NqeCodec(Engine encoder, CodeShape shape, bool entropy_code,
+NqeCodec::NqeCodec(Engine encoder, CodeShape shape, const NqeCodecOptions& options,
                    std::vector<std::unique_ptr<PurenetDecoder>> decoders)
     : encoder_(std::move(encoder)),
       shape_(shape),
-      entropy_code_(entropy_code),
+      options_(options),
       decoders_(std::move(decoders)) {}
 
 absl::StatusOr<Engine> LoadEncoder(const std::string& path) {
@@ -52,11 +53,11 @@ absl::StatusOr<std::unique_ptr<NqeCodec>> NqeCodec::Load(const std::string& enco
     decoders.push_back(*std::move(decoder));
   }
   return std::unique_ptr<NqeCodec>(
-      new NqeCodec(*std::move(encoder), *shape, options.entropy_code, std::move(decoders)));
+      new NqeCodec(*std::move(encoder), *shape, options, std::move(decoders)));
 }
 
 absl::StatusOr<std::pair<FrameCodes, int64_t>> NqeCodec::Transmit(FrameCodes codes) const {
-  if (!entropy_code_) {
+  if (!options_.entropy_code) {
     const int64_t bits = int64_t{codes.grid.count()} * codes.bits_per_patch;
     return std::make_pair(std::move(codes), bits);
   }
@@ -70,15 +71,23 @@ absl::StatusOr<std::pair<FrameCodes, int64_t>> NqeCodec::Transmit(FrameCodes cod
   return std::make_pair(*std::move(received), static_cast<int64_t>(coded->size()) * 8);
 }
 
-absl::StatusOr<NqeRoundTrip> NqeCodec::RoundTrip(const cv::Mat& rgb, int worker) const {
+absl::StatusOr<NqeRoundTrip> NqeCodec::RoundTrip(const cv::Mat& rgb, int worker,
+                                                 uint64_t image_seed) const {
   // One thread per image: the caller already runs one image per worker.
   absl::StatusOr<FrameCodes> codes = EncodeFrame(encoder_, ToImageU8(rgb), /*num_threads=*/1);
   if (!codes.ok()) return codes.status();
   absl::StatusOr<std::pair<FrameCodes, int64_t>> sent = Transmit(*std::move(codes));
   if (!sent.ok()) return sent.status();
-  absl::StatusOr<cv::Mat> decoded = decoders_.at(worker)->Decode(sent->first);
+  std::vector<bool> received;
+  int missing = 0;
+  if (options_.patch_loss > 0) {
+    received = RandomlyReceivedPatches(sent->first.grid.count(), options_.patch_loss, image_seed);
+    missing = static_cast<int>(std::count(received.begin(), received.end(), false));
+  }
+  absl::StatusOr<cv::Mat> decoded =
+      decoders_.at(worker)->Decode(sent->first, missing > 0 ? &received : nullptr);
   if (!decoded.ok()) return decoded.status();
-  return NqeRoundTrip{*std::move(decoded), sent->second};
+  return NqeRoundTrip{*std::move(decoded), sent->second, missing};
 }
 
 }  // namespace nqe::eval

@@ -27,6 +27,7 @@ struct NqeRoundTrip {
   // The bits sent: patches x bits_per_patch (edge padding included), or with entropy coding
   // the coded size.
   int64_t bits = 0;
+  int missing_patches = 0;  // patches lost on the way (NqeCodecOptions::patch_loss)
 };
 
 struct NqeCodecOptions {
@@ -36,6 +37,9 @@ struct NqeCodecOptions {
   // Send the codes through the lossless entropy coder (entropy/): the bits count its output,
   // and the image is decoded from the entropy-decoded codes.
   bool entropy_code = false;
+  // Fraction of patches whose codes are lost on the way: the decoder gets them as missing and
+  // fills them in from their neighbours. Which ones is a hash of (image seed, patch index).
+  double patch_loss = 0;
 };
 
 class NqeCodec {
@@ -46,11 +50,12 @@ class NqeCodec {
                                                         const NqeCodecOptions& options);
 
   // Encodes `rgb` patch by patch and decodes the whole frame. Concurrent calls must pass
-  // distinct `worker` values in [0, workers).
-  absl::StatusOr<NqeRoundTrip> RoundTrip(const cv::Mat& rgb, int worker) const;
+  // distinct `worker` values in [0, workers). `image_seed` picks the lost patches.
+  absl::StatusOr<NqeRoundTrip> RoundTrip(const cv::Mat& rgb, int worker,
+                                         uint64_t image_seed = 0) const;
 
  private:
-  NqeCodec(Engine encoder, CodeShape shape, bool entropy_code,
+  NqeCodec(Engine encoder, CodeShape shape, const NqeCodecOptions& options,
            std::vector<std::unique_ptr<PurenetDecoder>> decoders);
 
   // The codes as the cloud receives them, and how many bits that took.
@@ -58,7 +63,7 @@ class NqeCodec {
 
   Engine encoder_;
   CodeShape shape_;
-  bool entropy_code_ = false;
+  NqeCodecOptions options_;
   std::vector<std::unique_ptr<PurenetDecoder>> decoders_;
 };
 

@@ -40,6 +40,10 @@ ABSL_FLAG(double, bpp, 0,
 ABSL_FLAG(bool, entropy_code, false,
           "rd (ours): send the codes through the lossless entropy coder and count its bits "
           "(the image is decoded from the entropy-decoded codes)");
+ABSL_FLAG(double, patch_loss, 0,
+          "rd (ours): fraction of patches whose codes are lost on the way (chosen by a hash of "
+          "image number and patch, so runs repeat); PURENET fills them in from their neighbours, "
+          "and the last line adds missing_patches=<total>");
 ABSL_FLAG(int, block_size, 32, "rd: patch grid (pixels) the blockiness figure measures");
 ABSL_FLAG(int, threads, 2, "worker threads (one image per thread)");
 ABSL_FLAG(int, limit, 0,
@@ -52,6 +56,7 @@ constexpr char kUsage[] =
     "evaluates NQE models.\n"
     "  nqe-eval classify --model <nqe> --data <cifar10 dir> [--limit N] [--predictions FILE]\n"
     "  nqe-eval rd --encoder <nqe> --decoder <onnx> --images <dir> [--entropy_code]\n"
+    "             [--patch_loss F]\n"
     "  nqe-eval rd --baseline jpeg|webp|jp2|avif --bpp <x> --images <dir>\n"
     "  nqe-eval entropy --encoder <nqe> --images <dir>\n"
     "classify ends with 'accuracy=<fraction> images=<n> param_bits=<n> activation_bits=<n>';\n"
@@ -107,6 +112,7 @@ int main(int argc, char** argv) {
     o.limit = absl::GetFlag(FLAGS_limit);
     o.block_size = absl::GetFlag(FLAGS_block_size);
     o.entropy_code = absl::GetFlag(FLAGS_entropy_code);
+    o.patch_loss = absl::GetFlag(FLAGS_patch_loss);
     status = nqe::eval::RunRd(o, std::cout);
   } else if (command == "entropy") {
     nqe::eval::EntropyOptions o;

@@ -26,19 +26,26 @@ struct Reconstruction {
   int64_t bits = 0;
   std::string setting;
   bool within_budget = true;
+  int missing_patches = 0;
 };
-using Reconstructor = std::function<absl::StatusOr<Reconstruction>(const cv::Mat&, int worker)>;
+// `index` is the image's place in the sorted list (our codec seeds its patch loss with it).
+using Reconstructor =
+    std::function<absl::StatusOr<Reconstruction>(const cv::Mat&, int index, int worker)>;
 
 Reconstructor OursReconstructor(std::shared_ptr<const NqeCodec> codec, std::string setting) {
-  return [codec, setting](const cv::Mat& rgb, int worker) -> absl::StatusOr<Reconstruction> {
-    absl::StatusOr<NqeRoundTrip> trip = codec->RoundTrip(rgb, worker);
+  return [codec, setting](const cv::Mat& rgb, int index,
+                          int worker) -> absl::StatusOr<Reconstruction> {
+    absl::StatusOr<NqeRoundTrip> trip = codec->RoundTrip(rgb, worker, index);
     if (!trip.ok()) return trip.status();
-    return Reconstruction{std::move(trip->reconstruction), trip->bits, setting, true};
+    Reconstruction rec{std::move(trip->reconstruction), trip->bits, setting, true};
+    rec.missing_patches = trip->missing_patches;
+    if (rec.missing_patches > 0) absl::StrAppend(&rec.setting, " missing ", rec.missing_patches);
+    return rec;
   };
 }
 
 Reconstructor BaselineReconstructor(std::shared_ptr<const BaselineCodec> codec, double bpp) {
-  return [codec, bpp](const cv::Mat& rgb, int) -> absl::StatusOr<Reconstruction> {
+  return [codec, bpp](const cv::Mat& rgb, int, int) -> absl::StatusOr<Reconstruction> {
     absl::StatusOr<RateSearchResult> found = SearchRate(*codec, rgb, bpp);
     if (!found.ok()) return found.status();
     absl::StatusOr<cv::Mat> decoded = codec->Decode(found->file);
@@ -61,8 +68,11 @@ absl::Status CheckOptions(const RdOptions& o) {
   if (ours && (o.encoder.empty() || o.decoder.empty())) {
     return absl::InvalidArgumentError("our codec needs both --encoder and --decoder");
   }
-  if (!ours && o.entropy_code) {
-    return absl::InvalidArgumentError("--entropy_code applies to our codec only");
+  if (!ours && (o.entropy_code || o.patch_loss != 0)) {
+    return absl::InvalidArgumentError("--entropy_code and --patch_loss apply to our codec only");
+  }
+  if (!(o.patch_loss >= 0 && o.patch_loss < 1)) {
+    return absl::InvalidArgumentError("--patch_loss must be in [0, 1)");
   }
   if (!ours && !(o.bpp > 0)) {
     return absl::InvalidArgumentError("--baseline needs a target --bpp > 0");
@@ -87,8 +97,8 @@ absl::Status RunRd(const RdOptions& options, std::ostream& out) {
   Reconstructor reconstruct;
   std::string label;
   if (options.baseline.empty()) {
-    absl::StatusOr<std::unique_ptr<NqeCodec>> codec =
-        NqeCodec::Load(options.encoder, options.decoder, {workers, options.entropy_code});
+    absl::StatusOr<std::unique_ptr<NqeCodec>> codec = NqeCodec::Load(
+        options.encoder, options.decoder, {workers, options.entropy_code, options.patch_loss});
     if (!codec.ok()) return codec.status();
     // Each worker runs its own decoder; OpenCV's inner threads would only oversubscribe.
     cv::setNumThreads(1);
@@ -102,12 +112,13 @@ absl::Status RunRd(const RdOptions& options, std::ostream& out) {
   }
 
   std::vector<ImageScore> scores(count);
+  std::vector<int> missing_patches(count, 0);
   Progress progress(label, count);
   absl::Status status = ParallelFor(count, workers, [&](int i, int worker) -> absl::Status {
     const std::string& path = (*paths)[i];
     absl::StatusOr<cv::Mat> original = ReadRgb(path);
     if (!original.ok()) return original.status();
-    absl::StatusOr<Reconstruction> rec = reconstruct(*original, worker);
+    absl::StatusOr<Reconstruction> rec = reconstruct(*original, i, worker);
     if (!rec.ok())
       return absl::Status(rec.status().code(), absl::StrCat(path, ": ", rec.status().message()));
     absl::StatusOr<ImageScore> score =
@@ -119,6 +130,7 @@ absl::Status RunRd(const RdOptions& options, std::ostream& out) {
     score->setting = rec->setting;
     score->within_budget = rec->within_budget;
     scores[i] = *std::move(score);
+    missing_patches[i] = rec->missing_patches;
     progress.Tick();
     return absl::OkStatus();
   });
@@ -128,7 +140,13 @@ absl::Status RunRd(const RdOptions& options, std::ostream& out) {
   for (const ImageScore& score : scores) WriteCsvRow(score, out);
   const MeanScores fitting = Mean(scores, /*within_budget=*/true);
   if (options.baseline.empty()) {
-    out << FormatMeans(fitting) << "\n";
+    out << FormatMeans(fitting);
+    if (options.patch_loss > 0) {
+      int64_t missing = 0;
+      for (int m : missing_patches) missing += m;
+      out << " missing_patches=" << missing;
+    }
+    out << "\n";
     return absl::OkStatus();
   }
   const MeanScores unreachable = Mean(scores, /*within_budget=*/false);

@@ -20,12 +20,14 @@ struct RdOptions {
   int limit = 0;  // 0 = every image
   int block_size = 32;
   bool entropy_code = false;  // ours: count the entropy-coded bits (entropy/)
+  double patch_loss = 0;      // ours: fraction of patches lost on the way (NqeCodecOptions)
 };
 
 // Prints the CSV then the summary lines to `out`, progress to stderr. Ours ends with
-// "bpp= psnr= msssim= blockiness="; a baseline adds " unreachable=<n>" and, before it, a
-// "best_effort ..." line with the means over the images that could not reach the target
-// (their rows are in the CSV with within_budget=0; the main means exclude them).
+// "bpp= psnr= msssim= blockiness=" (with patch_loss, then " missing_patches=<n>"); a baseline adds
+// " unreachable=<n>" and, before it, a "best_effort ..." line with the means over the images that
+// could not reach the target (their rows are in the CSV with within_budget=0; the main means
+// exclude them).
 absl::Status RunRd(const RdOptions& options, std::ostream& out);
 
 }  // namespace nqe::eval

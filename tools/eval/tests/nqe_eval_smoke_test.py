@@ -58,6 +58,18 @@ def test_rd(nqe_eval, testdata, folder):
         check(int(row[3]) == patches * 256, f"{patches} patches of 256 bits in {row}")
     check(RD_OURS.match(lines[-1]), f"summary line: {lines[-1]}")
 
+    # Lost patches: counted per row and in all, and the same ones on every run.
+    lossy = [nqe_eval, "rd", "--encoder", testdata / "encoder-tiny.nqe", "--decoder",
+             testdata / "purenet-tiny.onnx", "--images", folder, "--patch_loss", "0.5"]
+    lines = run(lossy)
+    summary = re.match(RD_OURS.pattern[:-1] + r" missing_patches=(\d+)$", lines[-1])
+    check(summary, f"lossy summary line: {lines[-1]}")
+    per_row = [int(m.group(1)) for l in lines[1:-1] for m in [re.search(r"missing (\d+)", l)] if m]
+    total = int(summary.group(5))
+    check(0 < total < sum(-(-h // 32) * -(-w // 32) for h, w in sizes) and sum(per_row) == total,
+          f"missing patches: rows {per_row}, total {total}")
+    check(run(lossy) == lines, "a second --patch_loss run loses the same patches")
+
     lines = run([nqe_eval, "rd", "--baseline", "jpeg", "--bpp", "1.0", "--images", folder])
     summary = RD_BASELINE.match(lines[-1])
     check(summary, f"baseline summary line: {lines[-1]}")
