@@ -24,6 +24,22 @@ absl::StatusOr<std::unique_ptr<PurenetDecoder>> PurenetDecoder::Load(const std::
   }
   net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
   net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
+  // The ONNX file does not say which encoder it was trained with: decode one all-missing patch
+  // now, so a decoder that reads another code shape fails here, named, and not on a frame.
+  const int sizes[] = {1, shape.channels, shape.side, shape.side};
+  cv::Mat out;
+  try {
+    net.setInput(cv::Mat(4, sizes, CV_32F, cv::Scalar(0)));
+    out = net.forward();
+  } catch (const cv::Exception& e) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("PURENET decoder ", onnx_path, " does not read the encoder's ", shape.channels,
+                     " x ", shape.side, " x ", shape.side, " codes: ", e.what()));
+  }
+  if (out.dims != 4 || out.size[0] != 1 || out.size[1] != 3) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("PURENET decoder ", onnx_path, " does not output 1 x 3 x H x W RGB"));
+  }
   return std::unique_ptr<PurenetDecoder>(new PurenetDecoder(std::move(net), shape));
 }
 
@@ -55,9 +71,8 @@ cv::Mat PurenetDecoder::CodeMap(const FrameCodes& codes, const std::vector<bool>
 absl::StatusOr<cv::Mat> PurenetDecoder::Decode(const FrameCodes& codes,
                                                const std::vector<bool>* received) {
   if (codes.bits_per_patch != shape_.bits()) {
-    return absl::InvalidArgumentError(absl::StrCat("codes have ", codes.bits_per_patch,
-                                                   " bits per patch, the decoder reads ",
-                                                   shape_.bits()));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "codes have ", codes.bits_per_patch, " bits per patch, the decoder reads ", shape_.bits()));
   }
   if (codes.bytes.size() != static_cast<size_t>(codes.grid.count()) * codes.bytes_per_patch()) {
     return absl::InvalidArgumentError(absl::StrCat("code buffer holds ", codes.bytes.size(),
