@@ -15,6 +15,11 @@ absl::StatusOr<Classifier> Classifier::Create(std::shared_ptr<const LoadedModel>
     return absl::InvalidArgumentError(
         absl::StrCat(model->source_name, " is not a classifier (TASK_CLASSIFY)"));
   }
+  const float scale = model->proto.logit_scale();
+  if (!std::isfinite(scale) || scale < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(model->source_name, ": logit_scale ", scale, " is not a finite value >= 0"));
+  }
   absl::StatusOr<Engine> engine = Engine::Create(std::move(model));
   if (!engine.ok()) return engine.status();
   return Classifier(*std::move(engine));
@@ -34,11 +39,14 @@ absl::StatusOr<Classification> Classifier::Classify(absl::string_view image_byte
   Classification result;
   result.logits = ClassifyLogits(*output);
   const int classes = static_cast<int>(result.logits.size());
-  // Softmax in double, shifted by the largest logit so exp() cannot overflow.
+  // Softmax of the scaled logits in double, shifted by the largest logit so exp() cannot
+  // overflow.
+  const float fitted_scale = model().proto.logit_scale();
+  const double scale = fitted_scale > 0 ? fitted_scale : 1.0;
   const int32_t largest = *std::max_element(result.logits.begin(), result.logits.end());
   std::vector<double> weights(classes);
   for (int i = 0; i < classes; ++i) {
-    weights[i] = std::exp(static_cast<double>(result.logits[i]) - largest);
+    weights[i] = std::exp(scale * (static_cast<double>(result.logits[i]) - largest));
   }
   const double total = std::accumulate(weights.begin(), weights.end(), 0.0);
   std::vector<int> order(classes);

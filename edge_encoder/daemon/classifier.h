@@ -1,6 +1,7 @@
 // Classification of an image file's bytes with an NQE classifier (TASK_CLASSIFY): decode,
 // resize to the model's input (INTER_AREA), integer inference, then float post-processing
-// (softmax of the integer logits) for probabilities. No network: the service wraps it.
+// (softmax of the integer logits times the model's fitted logit_scale) for probabilities. No
+// network: the service wraps it.
 #ifndef NQE_EDGE_ENCODER_DAEMON_CLASSIFIER_H_
 #define NQE_EDGE_ENCODER_DAEMON_CLASSIFIER_H_
 
@@ -28,7 +29,8 @@ struct Classification {
 
 class Classifier {
  public:
-  // InvalidArgument if the model is not a classifier.
+  // InvalidArgument if the model is not a classifier or its logit_scale is negative or not
+  // finite.
   static absl::StatusOr<Classifier> Create(std::shared_ptr<const LoadedModel> model);
 
   absl::StatusOr<Classification> Classify(absl::string_view image_bytes, int top_k) const;

@@ -194,14 +194,19 @@ class TorchIntegerRunner:
         return t[-1]
 
 
+def integer_logits(nqe_model, x_uint8_nchw: torch.Tensor, batch: int = 500) -> np.ndarray:
+    """The exported file's integer logits (TorchIntegerRunner), images x classes."""
+    runner = TorchIntegerRunner(nqe_model)
+    return torch.cat([runner.run(x_uint8_nchw[i:i + batch]).flatten(1)
+                      for i in range(0, len(x_uint8_nchw), batch)]).numpy()
+
+
 def integer_accuracy(nqe_model, x_uint8_nchw: torch.Tensor, y: torch.Tensor,
                      reference_images: int = 100, batch: int = 500):
     """Accuracy of the exported file. All images go through TorchIntegerRunner; the first
     ``reference_images`` also through the numpy reference, and any difference is an error."""
     from .reference import Interpreter
-    runner = TorchIntegerRunner(nqe_model)
-    logits = torch.cat([runner.run(x_uint8_nchw[i:i + batch]).flatten(1)
-                        for i in range(0, len(y), batch)]).numpy()
+    logits = integer_logits(nqe_model, x_uint8_nchw, batch)
     k = min(reference_images, len(y))
     ref = Interpreter(nqe_model, blas=True).run(x_uint8_nchw[:k].permute(0, 2, 3, 1).numpy())
     if not np.array_equal(ref.reshape(k, -1), logits[:k]):
@@ -219,6 +224,22 @@ def float_logits_int_units(model, x_uint8_nchw: torch.Tensor) -> np.ndarray:
     return head.conv(feats).sum((2, 3)).numpy()
 
 
+def calibrate(nqe_model, data, test_logits: np.ndarray, test_labels: np.ndarray,
+              images: int) -> dict:
+    """Fits the probability scale on ``images`` random training images (never the test split)
+    and stores it in the model (Model.logit_scale); returns the figures for the provenance."""
+    from .calibration import expected_calibration_error, fit_logit_scale, mean_nll
+    idx = torch.randperm(len(data.y_train), generator=torch.Generator().manual_seed(2))[:images]
+    scale = fit_logit_scale(integer_logits(nqe_model, data.x_train[idx]), data.y_train[idx].numpy())
+    nqe_model.logit_scale = scale
+    scale = float(nqe_model.logit_scale)  # as stored (float32)
+    return {"logit_scale": f"{scale:.6g}", "calibration_train_images": len(idx),
+            "test_nll_unscaled": f"{mean_nll(test_logits, test_labels, 1.0):.4f}",
+            "test_nll": f"{mean_nll(test_logits, test_labels, scale):.4f}",
+            "test_ece_unscaled": f"{expected_calibration_error(test_logits, test_labels, 1.0):.4f}",
+            "test_ece": f"{expected_calibration_error(test_logits, test_labels, scale):.4f}"}
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--checkpoint", required=True)
@@ -231,6 +252,9 @@ def main(argv=None):
     p.add_argument("--result", default=None, help="write a JSON summary here")
     p.add_argument("--reference-images", type=int, default=100,
                    help="images also run through the numpy reference (must match bit for bit)")
+    p.add_argument("--calibration-images", type=int, default=5000,
+                   help="training images the probability scale (logit_scale) is fitted on "
+                        "(0: leave it unset)")
     p.add_argument("--threads", type=int, default=2)
     args = p.parse_args(argv)
     torch.set_num_threads(args.threads)
@@ -257,8 +281,12 @@ def main(argv=None):
     k = min(n, 200)
     float_int = float_logits_int_units(model, x[:k])
     mismatches = int((np.abs(float_int - int_logits[:k]) > 0).any(1).sum())
+    calibration = {}
+    if args.calibration_images > 0 and cfg.get("task", "classify") == "classify":
+        calibration = calibrate(b.model, data, int_logits, y.numpy(), args.calibration_images)
     hist = ck.get("history", [])
     metrics = {"test_accuracy_integer": f"{int_acc:.4f}", "test_images": str(n),
+               **{k: str(v) for k, v in calibration.items()},
                "train_epochs": str(len(hist)),
                "float_vs_integer_logit_mismatch_images": f"{mismatches}/{k}",
                "reference_checked_images": str(n_ref)}
@@ -275,7 +303,7 @@ def main(argv=None):
     result = dict(path=str(out), checksum=checksum, int_accuracy=int_acc, int_eval_images=n,
                   param_bits=report["param_bits"], activation_bits=report["activation_bits"],
                   mismatch_images=mismatches, mismatch_checked=k, reference_checked=n_ref,
-                  eval_seconds=eval_s,
+                  eval_seconds=eval_s, calibration=calibration,
                   layers=report["layers"])
     print(json.dumps({k: v for k, v in result.items() if k != "layers"}, indent=1))
     if args.result:
