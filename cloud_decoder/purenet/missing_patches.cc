@@ -1,5 +1,7 @@
 #include "cloud_decoder/purenet/missing_patches.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 
 namespace nqe {
@@ -37,6 +39,10 @@ std::vector<bool> RandomlyReceivedPatches(int patch_count, double loss_rate, uin
     received[i] = u >= loss_rate;
   }
   return received;
+}
+
+int CountMissing(const std::vector<bool>& received) {
+  return static_cast<int>(std::count(received.begin(), received.end(), false));
 }
 
 }  // namespace nqe

@@ -21,6 +21,9 @@ absl::StatusOr<std::vector<bool>> ReceivedPatches(int patch_count,
 // of (seed, patch index): the same seed loses the same patches on every run and thread.
 std::vector<bool> RandomlyReceivedPatches(int patch_count, double loss_rate, uint64_t seed);
 
+// How many patches the flags mark missing.
+int CountMissing(const std::vector<bool>& received);
+
 }  // namespace nqe
 
 #endif  // NQE_CLOUD_DECODER_PURENET_MISSING_PATCHES_H_

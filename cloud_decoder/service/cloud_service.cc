@@ -1,6 +1,5 @@
 #include "cloud_decoder/service/cloud_service.h"
 
-#include <algorithm>
 #include <future>
 #include <vector>
 
@@ -178,7 +177,7 @@ grpc::Status CloudService::Reconstruct(grpc::ServerContext*,
       (*frame)->codes.grid.count(),
       absl::MakeConstSpan(request->missing_patches().data(), request->missing_patches().size()));
   if (!received.ok()) return ToGrpcStatus(received.status());
-  const int missing = static_cast<int>(std::count(received->begin(), received->end(), false));
+  const int missing = CountMissing(*received);
 
   std::promise<absl::StatusOr<std::string>> result;
   pool_->Submit("reconstruct", [&](PurenetDecoder& decoder) {

@@ -82,7 +82,7 @@ absl::StatusOr<NqeRoundTrip> NqeCodec::RoundTrip(const cv::Mat& rgb, int worker,
   int missing = 0;
   if (options_.patch_loss > 0) {
     received = RandomlyReceivedPatches(sent->first.grid.count(), options_.patch_loss, image_seed);
-    missing = static_cast<int>(std::count(received.begin(), received.end(), false));
+    missing = CountMissing(received);
   }
   absl::StatusOr<cv::Mat> decoded =
       decoders_.at(worker)->Decode(sent->first, missing > 0 ? &received : nullptr);

@@ -1,6 +1,7 @@
 #include "tools/eval/rd_command.h"
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -112,7 +113,7 @@ absl::Status RunRd(const RdOptions& options, std::ostream& out) {
   }
 
   std::vector<ImageScore> scores(count);
-  std::vector<int> missing_patches(count, 0);
+  std::atomic<int64_t> missing_patches{0};
   Progress progress(label, count);
   absl::Status status = ParallelFor(count, workers, [&](int i, int worker) -> absl::Status {
     const std::string& path = (*paths)[i];
@@ -130,7 +131,7 @@ absl::Status RunRd(const RdOptions& options, std::ostream& out) {
     score->setting = rec->setting;
     score->within_budget = rec->within_budget;
     scores[i] = *std::move(score);
-    missing_patches[i] = rec->missing_patches;
+    missing_patches += rec->missing_patches;
     progress.Tick();
     return absl::OkStatus();
   });
@@ -141,11 +142,7 @@ absl::Status RunRd(const RdOptions& options, std::ostream& out) {
   const MeanScores fitting = Mean(scores, /*within_budget=*/true);
   if (options.baseline.empty()) {
     out << FormatMeans(fitting);
-    if (options.patch_loss > 0) {
-      int64_t missing = 0;
-      for (int m : missing_patches) missing += m;
-      out << " missing_patches=" << missing;
-    }
+    if (options.patch_loss > 0) out << " missing_patches=" << missing_patches.load();
     out << "\n";
     return absl::OkStatus();
   }

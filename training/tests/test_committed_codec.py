@@ -34,8 +34,8 @@ pytestmark = [
 ]
 
 
-def python_psnr(path: Path) -> float:
-    model = load_model(ENCODER)
+def python_psnr(path: Path, model, net) -> float:
+    """PSNR of one photo through the encoder `model` (reference interpreter) and `net`."""
     patch = model.input.height
     code = infer_shapes(model)[-1]  # C x q x q
     im = read_rgb(path)
@@ -44,7 +44,6 @@ def python_psnr(path: Path) -> float:
     bits = Interpreter(model, blas=True).run(np.ascontiguousarray(patches))
     bits = torch.from_numpy(bits).float().reshape(-1, code.c, code.h, code.w)
     grid = tile_codes(bits_to_signs(bits), 1, x.shape[2] // patch, x.shape[3] // patch)
-    net = cv2.dnn.readNetFromONNX(str(DECODER))
     net.setInput(np.ascontiguousarray(grid.numpy(), dtype=np.float32))
     out = net.forward()[0, :, : im.shape[0], : im.shape[1]].transpose(1, 2, 0)
     rec = np.clip(np.round(out * 255), 0, 255)
@@ -59,8 +58,9 @@ def test_committed_codec_cpp_equals_python_on_real_photos():
     lines = done.stdout.splitlines()
     header = lines[0].split(",")
     rows = [dict(zip(header, line.split(","))) for line in lines[1:1 + PHOTOS]]
+    model, net = load_model(ENCODER), cv2.dnn.readNetFromONNX(str(DECODER))
     for row, path in zip(rows, image_paths(VAL)[:PHOTOS]):
         assert row["name"] == path.name
-        expected = python_psnr(path)
+        expected = python_psnr(path, model, net)
         assert abs(float(row["psnr"]) - expected) < 0.01, (row, expected)
         assert expected > FLOOR_DB, f"{path.name}: {expected:.2f} dB"
