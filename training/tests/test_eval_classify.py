@@ -16,6 +16,7 @@ NQE_EVAL = Path(os.environ.get("NQE_EVAL", REPO / "build" / "bin" / "nqe-eval"))
 DATA = Path(os.environ.get("NQE_DATA", REPO.parent / "shared" / "data"))
 GOLDEN_CLASSIFIER = REPO / "tests" / "golden" / "net_classifier.nqe"
 TRAINED_CLASSIFIER = REPO / "models" / "classifier-cifar10.nqe"
+TRAINED_ACCURACY_FLOOR = 0.78
 
 pytestmark = pytest.mark.skipif(not NQE_EVAL.is_file(),
                                 reason=f"{NQE_EVAL} not built (cmake --build build)")
@@ -72,3 +73,8 @@ def test_classifier_on_cifar10_subset(model, tmp_path):
     images = data.x_test[rows[:, 0]].numpy()
     np.testing.assert_array_equal(rows[:, 1], data.y_test[rows[:, 0]].numpy())
     np.testing.assert_array_equal(rows[:, 2], python_predictions(model, images))
+    if model == TRAINED_CLASSIFIER:
+        # A floor well below the model card's figure (300 images: ~2 points standard error),
+        # so a broken or wrong committed model fails here, not in a user's hands.
+        accuracy = float(np.mean(rows[:, 1] == rows[:, 2]))
+        assert accuracy >= TRAINED_ACCURACY_FLOOR, f"committed classifier: {accuracy:.3f} on 300 images"
