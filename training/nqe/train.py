@@ -311,7 +311,9 @@ def main(argv=None, data=None):
     if args.resume and ckpt_path.is_file():
         ck = torch.load(ckpt_path)
         if ck["phase"] == 2:
-            to_phase2(model, data, cfg, log_fn)  # the phase-2 structure, then its saved state
+            # The phase-2 structure, then its saved state (the shifts computed here from the
+            # untrained model are overwritten, so they are not logged).
+            to_phase2(model, data, cfg, lambda msg: None)
             opt, progress = new_phase(2, ck["phase_first_epoch"], ck["used_s"])
         else:
             progress.used_s = ck["used_s"]
