@@ -40,6 +40,12 @@ std::vector<int> SelectIndices(int total, int limit) {
   return indices;
 }
 
+absl::StatusOr<std::vector<int32_t>> RunLogits(const Engine& engine, const cv::Mat& image) {
+  absl::StatusOr<Tensor> output = engine.Run(ToImageU8(image));
+  if (!output.ok()) return output.status();
+  return ClassifyLogits(*output);
+}
+
 absl::Status WritePredictions(const std::string& path, const std::vector<int>& indices,
                               const std::vector<int>& labels, const std::vector<int>& predicted) {
   std::ofstream file(path);
@@ -69,8 +75,9 @@ absl::Status RunClassify(const ClassifyOptions& options, std::ostream& out) {
   const cv::Size model_size(static_cast<int>(input.width()), static_cast<int>(input.height()));
   const std::vector<int> indices =
       SelectIndices(static_cast<int>(data->images.size()), options.limit);
-  std::fprintf(stderr, "[classify] %zu images from %s, model input %dx%d\n", indices.size(),
-               data->source.c_str(), model_size.width, model_size.height);
+  std::fprintf(stderr, "[classify] %zu images from %s, model input %dx%d%s\n", indices.size(),
+               data->source.c_str(), model_size.width, model_size.height,
+               options.mirror ? ", image + mirror logits summed" : "");
 
   std::vector<int> predicted(indices.size());
   Progress progress("classify", static_cast<int>(indices.size()));
@@ -82,9 +89,16 @@ absl::Status RunClassify(const ClassifyOptions& options, std::ostream& out) {
           cv::resize(image, resized, model_size, 0, 0, cv::INTER_AREA);
           image = resized;
         }
-        absl::StatusOr<Tensor> logits = engine->Run(ToImageU8(image));
+        absl::StatusOr<std::vector<int32_t>> logits = RunLogits(*engine, image);
         if (!logits.ok()) return logits.status();
-        predicted[i] = ArgMax(ClassifyLogits(*logits));
+        if (options.mirror) {
+          cv::Mat mirrored;
+          cv::flip(image, mirrored, /*flipCode=*/1);
+          absl::StatusOr<std::vector<int32_t>> more = RunLogits(*engine, mirrored);
+          if (!more.ok()) return more.status();
+          for (size_t c = 0; c < logits->size(); ++c) (*logits)[c] += (*more)[c];
+        }
+        predicted[i] = ArgMax(*logits);
         progress.Tick();
         return absl::OkStatus();
       });

@@ -17,6 +17,9 @@ struct ClassifyOptions {
   std::string predictions;  // optional: one "index label predicted" line per image
   int threads = 2;
   int limit = 0;  // 0 = all 10,000; else that many, evenly spread over the set
+  // Two-view ensembling: the prediction is the argmax of the sum of the integer logits of the
+  // image and of its horizontal mirror (still integer-only, 2x the compute).
+  bool mirror = false;
 };
 
 // Ends `out` with "accuracy=<fraction> images=<n> param_bits=<n> activation_bits=<n>".

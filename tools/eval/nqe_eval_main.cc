@@ -1,6 +1,7 @@
 // nqe-eval: evaluation of NQE models.
 //
 //   nqe-eval classify --model <nqe> --data <cifar10 dir> [--limit N] [--predictions FILE]
+//                     [--mirror]
 //   nqe-eval rd --encoder <nqe> --decoder <onnx> --images <dir>
 //   nqe-eval rd --baseline jpeg|webp|jp2|avif --bpp <x> --images <dir>
 //   nqe-eval entropy --encoder <nqe> --images <dir>
@@ -29,6 +30,9 @@ ABSL_FLAG(std::string, cache, "",
           "build tree's cache/ folder beside bin/)");
 ABSL_FLAG(std::string, predictions, "",
           "classify: also write one 'index label predicted' line per image to this file");
+ABSL_FLAG(bool, mirror, false,
+          "classify: two-view ensembling, predict from the sum of the integer logits of the image "
+          "and of its horizontal mirror (2x the compute; the single-view figure is the default)");
 ABSL_FLAG(std::string, encoder, "", "rd: our .nqe encoder (with --decoder); entropy: the encoder");
 ABSL_FLAG(std::string, decoder, "", "rd: our PURENET .onnx decoder (with --encoder)");
 ABSL_FLAG(std::string, images, "", "rd, entropy: folder of images to compress (sorted by name)");
@@ -55,6 +59,7 @@ namespace {
 constexpr char kUsage[] =
     "evaluates NQE models.\n"
     "  nqe-eval classify --model <nqe> --data <cifar10 dir> [--limit N] [--predictions FILE]\n"
+    "                    [--mirror]\n"
     "  nqe-eval rd --encoder <nqe> --decoder <onnx> --images <dir> [--entropy_code]\n"
     "             [--patch_loss F]\n"
     "  nqe-eval rd --baseline jpeg|webp|jp2|avif --bpp <x> --images <dir>\n"
@@ -100,6 +105,7 @@ int main(int argc, char** argv) {
     o.predictions = absl::GetFlag(FLAGS_predictions);
     o.threads = absl::GetFlag(FLAGS_threads);
     o.limit = absl::GetFlag(FLAGS_limit);
+    o.mirror = absl::GetFlag(FLAGS_mirror);
     status = nqe::eval::RunClassify(o, std::cout);
   } else if (command == "rd") {
     nqe::eval::RdOptions o;

@@ -9,6 +9,11 @@ power-of-two shifts and integer biases (exactly the engine's BitShiftNorm), then
 and an integer check with the reference interpreter (done by nqe.export in a subprocess, so
 the export code on disk at the end of a long run is the one used).
 Every epoch: progress line, checkpoint (``--resume`` continues from it), JSON log, PNG curve.
+
+``train.distill`` adds a distillation loss from a trained teacher checkpoint (nqe/distill.py;
+the logged loss is then the mixed loss). ``--resume --warm-restart`` fine-tunes a finished run
+again: the checkpoint's phase starts over with a fresh optimiser and its full schedule (once:
+a later ``--resume`` with the same flag continues that restart instead of restarting again).
 """
 from __future__ import annotations
 
@@ -27,6 +32,7 @@ import torch
 import torch.nn.functional as F
 
 from .data import iterate_batches, load_cifar10
+from .distill import Distiller
 from .models import build_model, prunable_units, units
 from .models.budget import param_bits_estimate
 from .zoo import load_config
@@ -44,6 +50,10 @@ def parse_args(argv=None):
     p.add_argument("--cache", default=None, help="decoded-data cache directory (default build/cache)")
     p.add_argument("--out", default=None, help="run directory (default runs/<config>)")
     p.add_argument("--resume", action="store_true", help="continue from <out>/checkpoint.pt")
+    p.add_argument("--warm-restart", action="store_true",
+                   help="with --resume: restart the checkpoint's current phase as a new one (fresh "
+                        "optimiser, its learning-rate schedule from the peak over the phase's full "
+                        "budget), e.g. to fine-tune a finished model with another recipe")
     p.add_argument("--export", default=None, help="write the .nqe here (default <out>/model.nqe)")
     p.add_argument("--no-export", action="store_true")
     p.add_argument("--int-eval", type=int, default=10000,
@@ -113,7 +123,8 @@ class Progress:
 
 
 # --- one epoch ----------------------------------------------------------------------------------
-def train_epoch(model, opt, data, cfg, epoch, phase, gen, args, log_fn, progress: Progress):
+def train_epoch(model, opt, data, cfg, epoch, phase, gen, args, log_fn, progress: Progress,
+                distiller=None):
     tr = cfg["train"]
     model.train()
     bs = tr["batch_size"]
@@ -139,9 +150,14 @@ def train_epoch(model, opt, data, cfg, epoch, phase, gen, args, log_fn, progress
         with autocast(use_bf16):
             logits = model(to_input(xb))
         loss = F.cross_entropy(logits.float(), yb, label_smoothing=tr["label_smoothing"])
+        if distiller:
+            loss = distiller.loss(xb, logits, loss)
+            distiller.zero_grad()
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
+        if distiller:
+            distiller.step()
         tot_loss += float(loss) * len(yb)
         tot_ok += int((logits.argmax(1) == yb).sum())
         seen += len(yb)
@@ -226,6 +242,12 @@ def plot_curve(history: list, path: Path, title: str, int_acc: float | None = No
     p2 = [h["epoch"] + 1 for h in history if h["phase"] == 2]
     if p2:
         ax.axvspan(min(p2) - 0.5, max(p2) + 0.5, color="0.9", label="BSN phase 2 (integer)")
+    for i, e in enumerate(h["epoch"] + 1 for h in history if h.get("restart")):
+        ax.axvline(e - 0.5, color="0.4", ls="--", lw=1, label="warm restart" if i == 0 else None)
+    kd = [h["epoch"] + 1 for h in history if h.get("teacher")]
+    if kd:
+        ax.axvspan(min(kd) - 0.5, max(kd) + 0.5, color="tab:green", alpha=0.08,
+                   label=f"distilled from {history[-1].get('teacher', 'a teacher')}")
     if int_acc is not None:
         ax.plot([ep[-1]], [int_acc], "r*", ms=12, label=f"exported integer model {int_acc:.4f}")
     ax.set_xlabel("epoch")
@@ -306,6 +328,7 @@ def main(argv=None, data=None):
     n_eval = tr.get("eval_images") or len(data.y_test)
     eval_idx = torch.randperm(len(data.y_test), generator=torch.Generator().manual_seed(1))[:n_eval]
     history, epoch, phase = [], 0, 1
+    restart_epoch = None  # the last warm restart: marked in the history, the curve, the checkpoint
     opt, progress = new_phase(1, 0)
     ckpt_path = out_dir / "checkpoint.pt"
     if args.resume and ckpt_path.is_file():
@@ -322,6 +345,20 @@ def main(argv=None, data=None):
         history, epoch, phase = ck["history"], ck["epoch"] + 1, ck["phase"]
         gen.manual_seed(tr["seed"] + epoch)
         log_fn(f"resumed after epoch {ck['epoch']} (phase {phase})")
+        restart_epoch = ck.get("warm_restart_epoch")
+        if args.warm_restart and restart_epoch != progress.first_epoch:
+            opt, progress = new_phase(phase, epoch)
+            log_fn(f"warm restart: phase {phase} starts again at epoch {epoch + 1}")
+            restart_epoch = epoch
+    elif args.warm_restart:
+        sys.exit("nqe.train: --warm-restart needs --resume and a checkpoint in --out")
+    distiller = None
+    if tr.get("distill"):
+        distiller = Distiller(tr["distill"], autocast, to_input, log_fn)
+        if args.resume and ckpt_path.is_file() and "distiller" in ck:
+            distiller.load_state_dict(ck["distiller"])
+        t_acc = evaluate(distiller.teacher, data.x_test[eval_idx], data.y_test[eval_idx], True)
+        log_fn(f"teacher accuracy {t_acc:.4f} on the {len(eval_idx)}-image test subset")
 
     def phase_done() -> bool:
         step = (epoch - progress.first_epoch) * bpe
@@ -344,7 +381,7 @@ def main(argv=None, data=None):
             model.update_steps()  # histogram equalisation at the start of every epoch
         progress.start()
         loss, train_acc, secs = train_epoch(model, opt, data, cfg, epoch, phase, gen, args,
-                                            log_fn, progress)
+                                            log_fn, progress, distiller)
         progress.stop()
         # The test files are sorted by class: evaluate a fixed random (class-mixed) subset, the
         # same every epoch so the curve is comparable. Phase 2 eval in fp32 is integer-exact.
@@ -353,7 +390,9 @@ def main(argv=None, data=None):
         n_eval = len(eval_idx)
         history.append(dict(epoch=epoch, phase=phase, loss=loss, train_acc=train_acc,
                             test_acc=test_acc, seconds=secs, eval_images=n_eval,
-                            utc=time.strftime("%H:%M:%S", time.gmtime())))
+                            utc=time.strftime("%H:%M:%S", time.gmtime()),
+                            **({"restart": True} if epoch == restart_epoch else {}),
+                            **({"teacher": distiller.teacher_name} if distiller else {})))
         if progress.budget_s:
             eta = (progress.budget_s - progress.used_s) + (
                 budget("phase2_time_min") or 0 if phase == 1 else 0)
@@ -364,7 +403,9 @@ def main(argv=None, data=None):
                f"test_acc {test_acc:.4f} ({n_eval} images) {secs:.0f} s/epoch "
                f"ETA {eta / 60:.1f} min")
         save_checkpoint(ckpt_path, model, opt, epoch, history, cfg,
-                        phase=phase, used_s=progress.used_s, phase_first_epoch=progress.first_epoch)
+                        phase=phase, used_s=progress.used_s, phase_first_epoch=progress.first_epoch,
+                        **({"distiller": distiller.state_dict()} if distiller else {}),
+                        **({"warm_restart_epoch": restart_epoch} if restart_epoch is not None else {}))
         (out_dir / "log.json").write_text(json.dumps(
             {"config": cfg, "command": command, "history": history}, indent=1))
         plot_curve(history, out_dir / "curve.png", cfg["name"])

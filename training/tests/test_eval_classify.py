@@ -22,26 +22,32 @@ pytestmark = pytest.mark.skipif(not NQE_EVAL.is_file(),
                                 reason=f"{NQE_EVAL} not built (cmake --build build)")
 
 
-def cpp_predictions(model: Path, data: Path, tmp: Path, limit: int = 0):
+def cpp_predictions(model: Path, data: Path, tmp: Path, limit: int = 0, mirror: bool = False):
     """(index, label, predicted) rows from nqe-eval's --predictions file."""
     out = tmp / "predictions.txt"
     cmd = [str(NQE_EVAL), "classify", "--model", str(model), "--data", str(data),
            "--predictions", str(out)]
     if limit:
         cmd += ["--limit", str(limit)]
+    if mirror:
+        cmd += ["--mirror"]
     subprocess.run(cmd, check=True, capture_output=True, timeout=600)
     rows = [line.split() for line in out.read_text().splitlines() if not line.startswith("#")]
     return np.array(rows, dtype=np.int64)
 
 
-def python_predictions(model: Path, images_nchw: np.ndarray) -> np.ndarray:
-    """The reference's argmax (first on ties, as the engine), after the tool's INTER_AREA resize."""
+def python_predictions(model: Path, images_nchw: np.ndarray, mirror: bool = False) -> np.ndarray:
+    """The reference's argmax (first on ties, as the engine), after the tool's INTER_AREA resize;
+    with ``mirror``, of the summed integer logits of each image and its horizontal mirror."""
     m = load_model(model)
     size = (m.input.width, m.input.height)
     hwc = [np.ascontiguousarray(im.transpose(1, 2, 0)) for im in images_nchw]
     resized = np.stack([im if im.shape[:2] == size[::-1] else
                         cv2.resize(im, size, interpolation=cv2.INTER_AREA) for im in hwc])
     logits = Interpreter(m).run(resized).reshape(len(resized), -1)
+    if mirror:
+        flipped = np.ascontiguousarray(resized[:, :, ::-1])
+        logits = logits + Interpreter(m).run(flipped).reshape(len(resized), -1)
     return np.argmax(logits, axis=1)
 
 
@@ -59,8 +65,10 @@ def test_golden_classifier_on_synthetic_binary_batch(tmp_path):
     np.testing.assert_array_equal(rows[:, 2], expected)
 
 
-@pytest.mark.parametrize("model", [GOLDEN_CLASSIFIER, TRAINED_CLASSIFIER], ids=["golden", "trained"])
-def test_classifier_on_cifar10_subset(model, tmp_path):
+@pytest.mark.parametrize("model,mirror", [(GOLDEN_CLASSIFIER, False), (TRAINED_CLASSIFIER, False),
+                                          (TRAINED_CLASSIFIER, True)],
+                         ids=["golden", "trained", "trained-mirror"])
+def test_classifier_on_cifar10_subset(model, mirror, tmp_path):
     """The real test split (JPEG or binary layout, as found), 300 images spread over it."""
     if not model.is_file():
         pytest.skip(f"{model} not committed yet")
@@ -68,11 +76,11 @@ def test_classifier_on_cifar10_subset(model, tmp_path):
     if not cifar_dir.is_dir():
         pytest.skip(f"CIFAR-10 not found in {cifar_dir} (set NQE_DATA)")
     from nqe.data.cifar10 import load_cifar10
-    rows = cpp_predictions(model, cifar_dir, tmp_path, limit=300)
+    rows = cpp_predictions(model, cifar_dir, tmp_path, limit=300, mirror=mirror)
     data = load_cifar10(cifar_dir)
     images = data.x_test[rows[:, 0]].numpy()
     np.testing.assert_array_equal(rows[:, 1], data.y_test[rows[:, 0]].numpy())
-    np.testing.assert_array_equal(rows[:, 2], python_predictions(model, images))
+    np.testing.assert_array_equal(rows[:, 2], python_predictions(model, images, mirror))
     if model == TRAINED_CLASSIFIER:
         # A floor well below the model card's figure (300 images: ~2 points standard error),
         # so a broken or wrong committed model fails here, not in a user's hands.

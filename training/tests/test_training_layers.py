@@ -179,5 +179,7 @@ def test_zoo_configs_build_and_fit_the_budget():
     for name in list_configs():
         cfg = load_config(name)
         model = build_model(cfg)
+        if any(q.export_spec()["encoding"] == "float32" for q in model.quantizers()):
+            continue  # a float distillation teacher: never exported, no budget
         bits = param_bits_estimate(model)["param_bits"]
         assert bits <= BUDGET_BITS, (name, bits)

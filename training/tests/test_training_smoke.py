@@ -87,3 +87,43 @@ def test_resume_continues(trained_run, small_data):
                      "--set", "train.phase2_epochs=2"], data=small_data)
     after = json.loads((trained_run / "log.json").read_text())["history"]
     assert len(after) == len(before) + 1 and after[-1]["phase"] == 2
+
+
+FLOAT_TEACHER = {"extends": "base",  # TINY without the MUX block (it needs QReLU inputs)
+                 "model": {"layers": [l for l in TINY["model"]["layers"] if l["type"] != "mux"],
+                           "act": {"kind": "relu"},
+                           "quant": {"first": "float", "body": "float", "head": "float"}},
+                 "train": {"epochs": 2, "phase2_epochs": 0, "batch_size": 32}}
+
+
+def test_float_teacher_is_not_exportable(tmp_path, small_data):
+    cfg_path = tmp_path / "teacher.json"
+    cfg_path.write_text(json.dumps(FLOAT_TEACHER))
+    assert train.main(["--config", str(cfg_path), "--out", str(tmp_path), "--no-export",
+                       "--max-batches", "3"], data=small_data) in (0, None)
+    model, _, _ = load_trained(tmp_path / "checkpoint.pt")
+    with pytest.raises(ValueError, match="float32"):
+        build_nqe(model, "teacher", "classify", [str(i) for i in range(10)])
+
+
+def test_distillation_warm_restart(trained_run, small_data, tmp_path):
+    """A finished integer model fine-tuned again: --warm-restart restarts phase 2 once (a
+    second resume continues it), and the distiller's state survives the checkpoint."""
+    import shutil
+    shutil.copy(trained_run / "checkpoint.pt", tmp_path / "checkpoint.pt")
+    student = dict(TINY, train=dict(TINY["train"], phase2_epochs=2, distill={
+        "teacher": str(trained_run / "checkpoint.pt"), "alpha": 0.5, "temperature": 2.0}))
+    cfg_path = tmp_path / "student.json"
+    cfg_path.write_text(json.dumps(student))
+    args = ["--config", str(cfg_path), "--out", str(tmp_path), "--no-export", "--max-batches",
+            "3", "--resume", "--warm-restart"]
+    before = torch.load(trained_run / "checkpoint.pt")
+    train.main(args + ["--set", "train.phase2_epochs=1"], data=small_data)
+    ck = torch.load(tmp_path / "checkpoint.pt")
+    first = ck["epoch"]
+    assert first == before["epoch"] + 1 and ck["phase_first_epoch"] == first
+    assert ck["warm_restart_epoch"] == first and ck["distiller"]["initialised"]
+    assert np.isfinite(ck["history"][-1]["loss"])
+    train.main(args, data=small_data)  # resumed: phase 2 continues, no second restart
+    ck = torch.load(tmp_path / "checkpoint.pt")
+    assert ck["epoch"] == first + 1 and ck["phase_first_epoch"] == first

@@ -66,8 +66,19 @@ class Sign(nn.Module):
         return ste(q, clipped_identity(y, -1.0, 2.0))
 
 
+class FloatReLU(nn.Module):
+    """Unquantised ReLU: for float teachers (train.distill), which are never exported."""
+    kind = "relu"
+    bits = None
+    max_value = None
+
+    def forward(self, y: torch.Tensor) -> torch.Tensor:
+        return torch.relu(y)
+
+
 def make_activation(spec: dict) -> nn.Module:
-    """spec: {"kind": "qrelu", "bits": k} | {"kind": "hwmsb"} | {"kind": "sign"}."""
+    """spec: {"kind": "qrelu", "bits": k} | {"kind": "hwmsb"} | {"kind": "sign"} |
+    {"kind": "relu"} (float teachers only)."""
     kind = spec["kind"]
     if kind == "qrelu":
         return QReLU(int(spec["bits"]))
@@ -75,4 +86,6 @@ def make_activation(spec: dict) -> nn.Module:
         return HWMSB()
     if kind == "sign":
         return Sign()
+    if kind == "relu":
+        return FloatReLU()
     raise ValueError(f"unknown activation kind {kind!r}")

@@ -18,6 +18,8 @@ following norm). Every quantiser is built from a data spec (see zoo/quantizers.j
       FleXOR (Lee et al. 2020): trainable encrypted reals x, weights decrypted by a fixed XOR
       network: forward Eq. 2, backward Eq. 6.
   {"kind": "ca", "rule": 30, "seed": s}  fixed +-1 weights of a cellular automaton (CFLOG).
+  {"kind": "float"}                  unquantised weights: a distillation teacher only, never
+      exported (the engine has no float weights).
 """
 from __future__ import annotations
 
@@ -256,6 +258,25 @@ class CAQuantizer(WeightQuantizer):
         return {"encoding": "ca", "rule": self.rule, "seed": self.seed}
 
 
+class FloatWeights(WeightQuantizer):
+    """The proxy itself: for float teachers (train.distill), which are never exported."""
+
+    def __init__(self, shape):
+        super().__init__(shape)
+        self.weight = _kaiming_proxy(shape)
+
+    def levels(self) -> torch.Tensor:
+        return self.weight
+
+    @torch.no_grad()
+    def flip_out_channels(self, flip: torch.Tensor) -> None:
+        self.weight[flip] *= -1
+
+    def export_spec(self) -> dict:
+        # Counted at 32 bits by the budget estimate; the model format rejects the encoding.
+        return {"encoding": "float32"}
+
+
 def make_weight_quantizer(spec: dict, shape) -> WeightQuantizer:
     spec = dict(spec)
     kind = spec.pop("kind")
@@ -272,4 +293,6 @@ def make_weight_quantizer(spec: dict, shape) -> WeightQuantizer:
         return FlexorQuantizer(shape, **spec)
     if kind == "ca":
         return CAQuantizer(shape, **spec)
+    if kind == "float":
+        return FloatWeights(shape)
     raise ValueError(f"unknown weight quantiser kind {kind!r}")

@@ -28,6 +28,8 @@ def weight_bits(conv: QConv2d, out_ch: int | None = None, in_ch: int | None = No
         return math.ceil(count / q.n_out) * q.n_in + q.n_out * q.n_in
     if enc == "ca":
         return 72
+    if enc == "float32":   # a float teacher (not exportable)
+        return 32 * count
     raise ValueError(enc)
 
 

@@ -1,0 +1,73 @@
+"""Knowledge distillation from a float teacher (Hinton et al. 2015), configured as data:
+
+  "train": {"distill": {"teacher": "runs/teacher-vgg-s/checkpoint.pt", "alpha": 0.9,
+                        "temperature": 4.0}}
+
+loss = alpha * T^2 * KL(softmax(teacher / T) || softmax(s * student)) + (1 - alpha) * CE.
+
+The teacher is any checkpoint of ``nqe.train`` (typically a float configuration such as
+``teacher-vgg-s``: float weights, ReLU, float BN), run frozen in eval mode on the same augmented
+batch as the student. The student's logits are integer sums whose scale has nothing to do
+with the teacher's, so the KL term compares them through a learned scalar s = exp(log_scale)
+(initialised to match the spreads of the first batch, trained by its own small optimiser): s
+changes no prediction, only how sharply the student's distribution is read. Nothing of the
+distiller is exported.
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .models import build_model
+
+
+class Distiller:
+    def __init__(self, spec: dict, autocast, to_input, log_fn):
+        ck = torch.load(spec["teacher"], map_location="cpu")
+        self.teacher = build_model(ck["config"])
+        self.teacher.load_state_dict(ck["model"])
+        self.teacher.eval()
+        for p in self.teacher.parameters():
+            p.requires_grad_(False)
+        self.teacher_name = ck["config"].get("name", spec["teacher"])
+        self.alpha = float(spec.get("alpha", 0.9))
+        self.temperature = float(spec.get("temperature", 4.0))
+        self.log_scale = nn.Parameter(torch.zeros(()))
+        self._initialised = False
+        self.opt = torch.optim.Adam([self.log_scale], lr=float(spec.get("scale_lr", 0.01)))
+        self._autocast, self._to_input = autocast, to_input
+        log_fn(f"distillation from {spec['teacher']} ({self.teacher_name}, epoch "
+               f"{ck['epoch'] + 1}): alpha {self.alpha}, temperature {self.temperature}")
+
+    @torch.no_grad()
+    def teacher_logits(self, xb: torch.Tensor) -> torch.Tensor:
+        with self._autocast(True):
+            return self.teacher(self._to_input(xb)).float()
+
+    def loss(self, xb: torch.Tensor, student_logits: torch.Tensor, hard_loss: torch.Tensor):
+        t = self.teacher_logits(xb) / self.temperature
+        s = student_logits.float()
+        if not self._initialised:
+            with torch.no_grad():
+                self.log_scale.fill_(math.log(float(t.std()) / (float(s.std()) + 1e-6) + 1e-12))
+            self._initialised = True
+        kd = F.kl_div(F.log_softmax(s * self.log_scale.exp(), 1), F.log_softmax(t, 1),
+                      reduction="batchmean", log_target=True)
+        return self.alpha * self.temperature ** 2 * kd + (1 - self.alpha) * hard_loss
+
+    def zero_grad(self) -> None:
+        self.opt.zero_grad(set_to_none=True)
+
+    def step(self) -> None:
+        self.opt.step()
+
+    def state_dict(self) -> dict:
+        return {"log_scale": float(self.log_scale), "initialised": self._initialised}
+
+    def load_state_dict(self, state: dict) -> None:
+        with torch.no_grad():
+            self.log_scale.fill_(state["log_scale"])
+        self._initialised = state["initialised"]
