@@ -21,15 +21,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .models import build_model
+from .export import load_trained
 
 
 class Distiller:
     def __init__(self, spec: dict, autocast, to_input, log_fn):
-        ck = torch.load(spec["teacher"], map_location="cpu")
-        self.teacher = build_model(ck["config"])
-        self.teacher.load_state_dict(ck["model"])
-        self.teacher.eval()
+        self.teacher, _, ck = load_trained(spec["teacher"])  # eval mode, phase-2 aware
         for p in self.teacher.parameters():
             p.requires_grad_(False)
         self.teacher_name = ck["config"].get("name", spec["teacher"])

@@ -23,7 +23,7 @@ import torch
 from torch import nn
 
 from .layers import Classifier, ConvUnit, MuxBlock
-from .models import build_model, units
+from .models import build_model, has_float_weights, units
 
 
 def min_signed_bits(values) -> int:
@@ -84,7 +84,7 @@ def _unit_to_builder(b, unit: ConvUnit, kept_in, name: str):
 def build_nqe(model, name: str, task: str, class_names, input_hw=(32, 32), code_layout=None):
     """A ModelBuilder holding the integer model of ``model`` (BSN phase 2)."""
     from .model_format import ModelBuilder
-    if any(q.export_spec()["encoding"] == "float32" for q in model.quantizers()):
+    if has_float_weights(model):
         raise ValueError("a network with float32 weights (a distillation teacher) cannot be "
                          "exported: the engine is integer-only")
     b = ModelBuilder(name=name, task=task, input_hw=input_hw, offset=model.offset,

@@ -82,6 +82,11 @@ class NQENet(nn.Module):
             q.set_epoch(epoch)
 
 
+def has_float_weights(model: NQENet) -> bool:
+    """A float distillation teacher: trainable, never exportable, outside the bit budget."""
+    return any(q.export_spec()["encoding"] == "float32" for q in model.quantizers())
+
+
 def units(model: NQENet) -> list[ConvUnit]:
     return [m for m in model.modules() if isinstance(m, ConvUnit)]
 
