@@ -65,7 +65,8 @@ def test_tiny_codec_trains_and_exports(tmp_path):
 
 
 def test_zoo_configs_have_the_documented_bitrates():
-    for name, bpp in (("codec-0.125bpp", 0.125), ("codec-0.25bpp", 0.25), ("codec-0.5bpp", 0.5)):
+    for name, bpp in (("codec-0.125bpp", 0.125), ("codec-0.25bpp", 0.25), ("codec-0.5bpp", 0.5),
+                      ("codec-0.25bpp-deep", 0.25), ("codec-0.25bpp-2x2", 0.25)):
         enc = Codec(load_config(name)).encoder
         assert enc.bits_per_patch / enc.patch ** 2 == bpp
 
@@ -77,3 +78,39 @@ def test_bsn_freeze_keeps_the_encoder_exact():
     freeze_bsn(codec)
     codec.eval()
     assert all(int(m.phase) == 2 for m in codec.encoder.modules() if hasattr(m, "phase"))
+
+
+def test_grown_decoder_starts_where_the_smaller_one_was(tmp_path):
+    """--init-from: a decoder with more residual blocks, loaded from a smaller one's checkpoint,
+    computes the same frame; its new blocks then train (they are identities, not frozen)."""
+    from nqe.codec.train import init_from, save_checkpoint
+    torch.manual_seed(0)
+    small_config = load_config("codec-tiny")
+    small = Codec(small_config)
+    for p in small.decoder.parameters():  # non-trivial weights everywhere
+        p.data.normal_(0, 0.1)
+    images = torch.randint(0, 256, (2, 3, 64, 96), dtype=torch.uint8)
+    small(images)  # BN statistics
+    freeze_bsn(small)
+    log = [{"step": 7, "loss": 0.1, "train_psnr": 10.0}]
+    save_checkpoint(tmp_path / "small.pt", {"step": 7, "model": small.state_dict(), "log": log,
+                                           "prior_log": log, "bsn_frozen": True,
+                                           "config": small_config})
+    big_config = load_config("codec-tiny")
+    big_config["decoder"].update(stem_blocks=3, up_blocks=[2, 1, 1])
+    big = Codec(big_config)
+    frozen, history = init_from(big, tmp_path / "small.pt")
+    assert frozen and [e["step"] for e in history] == [7, 14]  # its own run after its prior one
+    small.eval(), big.eval()
+    with torch.no_grad():
+        torch.testing.assert_close(big(images), small(images), rtol=0, atol=1e-6)
+    big.train()
+    loss = (big(images) - 0.5).pow(2).mean()
+    loss.backward()
+    new_block = big.decoder.body[big.decoder.part_names.index("stem.block2")]
+    assert new_block.conv2.weight.grad.abs().sum() > 0
+
+    narrower = load_config("codec-tiny")
+    narrower["decoder"]["widths"] = [8, 16, 16]
+    with pytest.raises(RuntimeError):
+        Codec(narrower).load_grown(small.state_dict(), small_config)

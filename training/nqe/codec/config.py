@@ -18,6 +18,8 @@ def load_config(name: str) -> dict:
     if "base" not in entry:
         return copy.deepcopy(entry)
     config = load_config(entry["base"])
+    if "encoder" in entry:
+        config["encoder"] = copy.deepcopy(entry["encoder"])
     if "code_channels" in entry:
         config["encoder"][-1]["out"] = entry["code_channels"]
     for spec, width in zip(config["encoder"], entry.get("encoder_widths", [])):

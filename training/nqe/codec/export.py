@@ -79,14 +79,26 @@ def evaluate_integer(encoder_path: Path, codec, val_dir: Path) -> dict:
             "bpp": codec.encoder.bits_per_patch / p ** 2}
 
 
-def plot_curve(log: list, path: Path, title: str) -> None:
+def chain_logs(prior_log, log: list) -> list:
+    """One history from a run's log and the history of the run it started from (--init-from):
+    the run's steps are placed after the prior ones."""
+    offset = prior_log[-1]["step"] if prior_log else 0
+    return list(prior_log) + [{**e, "step": e["step"] + offset} for e in log]
+
+
+def plot_curve(log: list, path: Path, title: str, prior_log=()) -> None:
+    """Training and validation PSNR against steps; prior_log (the runs this one started from
+    with --init-from) is drawn first, and a dashed line marks where this run began."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    entries = chain_logs(prior_log, log)
     fig, ax = plt.subplots(figsize=(6, 4))
-    ax.plot([e["step"] for e in log], [e["train_psnr"] for e in log], label="train (crops)")
-    val = [e for e in log if "val_psnr" in e]
+    ax.plot([e["step"] for e in entries], [e["train_psnr"] for e in entries], label="train (crops)")
+    val = [e for e in entries if "val_psnr" in e]
     ax.plot([e["step"] for e in val], [e["val_psnr"] for e in val], "o-", label="val (8 photos)")
+    if prior_log:
+        ax.axvline(prior_log[-1]["step"], color="grey", linestyle="--", label="--init-from (this run)")
     ax.set_xlabel("step")
     ax.set_ylabel("PSNR (dB)")
     ax.set_title(title)
@@ -97,14 +109,15 @@ def plot_curve(log: list, path: Path, title: str) -> None:
     plt.close(fig)
 
 
-def export_and_evaluate(codec, config: dict, log: list, args) -> dict:
+def export_and_evaluate(codec, config: dict, log: list, args, prior_log=()) -> dict:
     started = time.time()
     out = args.out
     name = args.config.replace("codec-", "")
     enc_path, dec_path = out / f"encoder-{name}.nqe", out / f"purenet-{name}.onnx"
     command = "PYTHONPATH=training /usr/bin/python3 -m nqe.codec.train " + " ".join(
         f"--{k.replace('_', '-')} {v}" for k, v in vars(args).items()
-        if k in ("config", "steps", "batch", "crop", "lr", "bsn_at", "seed"))
+        if k in ("config", "init_from", "steps", "batch", "crop", "lr", "bsn_at", "seed")
+        and v is not None)
     wall = log[-1]["elapsed_s"] if log else 0
     provenance = {"training_command": command, "data": str(args.train_dir),
                   "notes": f"trained {len(log) and log[-1]['step']} steps; wall {wall:.0f} s"}
@@ -113,7 +126,8 @@ def export_and_evaluate(codec, config: dict, log: list, args) -> dict:
     metrics = evaluate_integer(enc_path, codec, args.val_dir)
     metrics.update(training_wall_s=wall, steps=log[-1]["step"] if log else 0, command=command)
     (out / "metrics.json").write_text(json.dumps(metrics, indent=1))
-    plot_curve(log, out / f"curve-{name}.png", f"{args.config}: {metrics['psnr_db']:.2f} dB")
+    plot_curve(log, out / f"curve-{name}.png", f"{args.config}: {metrics['psnr_db']:.2f} dB",
+               prior_log)
     print(f"exported {enc_path} and {dec_path}; integer encoder on {metrics['images']} val "
           f"photos: {metrics['psnr_db']:.2f} dB at {metrics['bpp']:.3f} bpp "
           f"({time.time() - started:.0f} s)")

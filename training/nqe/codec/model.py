@@ -44,7 +44,8 @@ class Codec(nn.Module):
         self.encoder = PatchEncoder(config)
         d = config["decoder"]
         self.decoder = PureNet(self.encoder.code_channels, tuple(d["widths"]), d["stem_blocks"],
-                               d["final_width"])
+                               d["final_width"], d.get("up_blocks"),
+                               d.get("identity_init", False))
         if self.decoder.upscale != self.encoder.stride:
             raise ValueError(f"decoder upsamples x{self.decoder.upscale}, "
                              f"encoder strides x{self.encoder.stride}")
@@ -66,3 +67,12 @@ class Codec(nn.Module):
     def forward(self, images_u8: torch.Tensor, patch_mask: torch.Tensor = None) -> torch.Tensor:
         bits, grid = self.encode(images_u8)
         return self.decode(bits, grid, patch_mask)
+
+    def load_grown(self, state: dict, config: dict) -> list:
+        """Starts from a trained codec of `config` (its state_dict in `state`): the same encoder,
+        a decoder with fewer residual blocks (PureNet.load_grown). Returns the new parts."""
+        smaller = Codec(config)
+        enc = {k[len("encoder."):]: v for k, v in state.items() if k.startswith("encoder.")}
+        self.encoder.load_state_dict(enc)
+        dec = {k[len("decoder."):]: v for k, v in state.items() if k.startswith("decoder.")}
+        return self.decoder.load_grown(dec, smaller.decoder)

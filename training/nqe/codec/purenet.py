@@ -19,24 +19,71 @@ class ResidualBlock(nn.Module):
     def forward(self, x):
         return x + self.conv2(self.relu(self.conv1(x)))
 
+    def make_identity(self) -> None:
+        """A zero last conv makes the block the identity: how a grown decoder starts out."""
+        nn.init.zeros_(self.conv2.weight)
+        nn.init.zeros_(self.conv2.bias)
+
 
 class PureNet(nn.Module):
     """code_channels x h x w code map (+-1, 0 = missing) -> 3 x (h*2^len(widths)) x ... RGB in
-    [0, 1] (not clamped: the caller rounds and clamps to 8 bits)."""
+    [0, 1] (not clamped: the caller rounds and clamps to 8 bits).
+
+    stem_blocks residual blocks work at the code grid's resolution; up_blocks[i] residual blocks
+    follow the i-th upsampling (default one after each but the last, at full resolution, where
+    a block costs the most). identity_init starts every residual block as the identity (its last
+    conv zero), which keeps deeper decoders from collapsing to the mean image early in training."""
 
     def __init__(self, code_channels: int, widths=(128, 96, 64), stem_blocks: int = 3,
-                 final_width: int = 32):
+                 final_width: int = 32, up_blocks=None, identity_init: bool = False):
         super().__init__()
+        if up_blocks is None:
+            up_blocks = [1] * (len(widths) - 1) + [0]
+        if len(up_blocks) != len(widths):
+            raise ValueError(f"up_blocks {list(up_blocks)} needs one count per width {list(widths)}")
+        # part_names[i] names body[i] by its role (stem.block1, up0.conv, ...), so the weights of
+        # a decoder carry over to a deeper one whose flat indices differ (load_grown).
         layers = [nn.Conv2d(code_channels, widths[0], 3, padding=1), nn.ReLU(inplace=True)]
-        layers += [ResidualBlock(widths[0]) for _ in range(stem_blocks)]
-        for c_in, c_out in zip(widths, list(widths[1:]) + [final_width]):
+        self.part_names = ["stem.conv", None]
+        for j in range(stem_blocks):
+            layers.append(ResidualBlock(widths[0]))
+            self.part_names.append(f"stem.block{j}")
+        for i, (c_in, c_out) in enumerate(zip(widths, list(widths[1:]) + [final_width])):
             layers += [nn.Upsample(scale_factor=2, mode="nearest"),
                        nn.Conv2d(c_in, c_out, 3, padding=1), nn.ReLU(inplace=True)]
-            if c_out != final_width:
+            self.part_names += [None, f"up{i}.conv", None]
+            for j in range(up_blocks[i]):
                 layers.append(ResidualBlock(c_out))
+                self.part_names.append(f"up{i}.block{j}")
         layers.append(nn.Conv2d(final_width, 3, 3, padding=1))
+        self.part_names.append("head")
         self.body = nn.Sequential(*layers)
+        if identity_init:
+            for m in self.body:
+                if isinstance(m, ResidualBlock):
+                    m.make_identity()
         self.upscale = 2 ** len(widths)
 
     def forward(self, code_map):
         return self.body(code_map) + 0.5
+
+    def load_grown(self, state: dict, smaller: "PureNet") -> list:
+        """Loads the weights of `smaller` (its state_dict in `state`), a decoder with the same
+        widths and fewer residual blocks, part by part; the blocks it lacks become identities,
+        so the grown decoder starts out computing exactly what `smaller` did. Returns the names
+        of the new parts."""
+        index_of = {name: i for i, name in enumerate(smaller.part_names) if name}
+        new_parts = []
+        for i, name in enumerate(self.part_names):
+            if name is None:
+                continue
+            if name not in index_of:
+                if not isinstance(self.body[i], ResidualBlock):
+                    raise ValueError(f"decoder part {name} has no counterpart to grow from")
+                self.body[i].make_identity()
+                new_parts.append(name)
+                continue
+            prefix = f"body.{index_of[name]}."
+            part = {k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)}
+            self.body[i].load_state_dict(part)  # strict: a width change is an error
+        return new_parts

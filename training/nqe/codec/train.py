@@ -8,7 +8,9 @@ steps) the norms freeze into power-of-two shifts and integer biases (BSN) and tr
 so the exported integer encoder computes what the last phase trained. Checkpoints every
 --checkpoint-every steps; --resume continues from the last one, also with a larger --steps to
 extend a finished run (the cosine schedule is then laid over the new total, a warm restart;
-a BSN already frozen stays frozen). The end: export (encoder .nqe,
+a BSN already frozen stays frozen). --init-from starts a new run from another run's weights:
+the same encoder (and its BSN state), a decoder that may have more residual blocks, which start
+as identities, so training begins from the old codec's quality. The end: export (encoder .nqe,
 decoder .onnx) and an evaluation of the *integer* encoder on the validation photos.
 """
 import argparse
@@ -22,6 +24,7 @@ import torch
 
 from ..layers.conv import ConvUnit
 from .config import load_config, names
+from .export import chain_logs, export_and_evaluate
 from .model import Codec
 from .photos import CropSampler, image_paths, read_rgb
 
@@ -45,6 +48,7 @@ def parse_args(argv=None):
     p.add_argument("--checkpoint-every", type=int, default=100, help="steps between checkpoints (default 100)")
     p.add_argument("--out", type=Path, required=True, help="run folder: checkpoint, log, curve, exported models")
     p.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
+    p.add_argument("--init-from", type=Path, help="start from this codec checkpoint's weights (same encoder, a decoder with the same widths and as many or more residual blocks; new blocks start as identities); fresh optimiser and schedule, step 0")
     p.add_argument("--threads", type=int, default=2, help="torch threads (default 2)")
     p.add_argument("--no-bf16", action="store_true", help="train in fp32 instead of bf16 autocast")
     p.add_argument("--seed", type=int, default=0)
@@ -62,6 +66,25 @@ def freeze_bsn(codec) -> None:
     for m in codec.encoder.modules():
         if hasattr(m, "set_hard"):
             m.set_hard(True)
+
+
+def init_from(codec, path: Path):
+    """Loads another run's weights into `codec` (Codec.load_grown). Returns whether its BSN is
+    frozen and the training history behind those weights (its log, steps counted from the first
+    run), which the curve draws before this run."""
+    state = torch.load(path)
+    frozen = state.get("bsn_frozen", False)
+    if frozen:  # the saved shifts and biases overwrite what freeze_bsn computes
+        freeze_bsn(codec)
+    new_parts = codec.load_grown(state["model"], state["config"])
+    print(f"initialised from {path} (step {state['step']}, BSN {'frozen' if frozen else 'not frozen'}); "
+          f"new decoder blocks: {', '.join(new_parts) or 'none'}")
+    return frozen, history(state)
+
+
+def history(state: dict) -> list:
+    """A checkpoint's whole training log: its own steps placed after those of its --init-from."""
+    return chain_logs(state.get("prior_log", []), state["log"])
 
 
 def learning_rate(step: int, total: int, peak: float) -> float:
@@ -111,8 +134,11 @@ def train(args) -> dict:
     sampler = CropSampler(args.train_dir, args.crop, args.seed)
     val_images = [read_rgb(p) for p in image_paths(args.val_dir)[: args.val_images]]
     log, step, bsn_step, frozen = [], 0, int(args.bsn_at * args.steps), False
+    prior_log = []
     ckpt = args.out / "checkpoint.pt"
-    if args.resume and ckpt.exists():
+    if args.init_from and not (args.resume and ckpt.exists()):
+        frozen, prior_log = init_from(codec, args.init_from)
+    elif args.resume and ckpt.exists():
         state = torch.load(ckpt)
         frozen = state.get("bsn_frozen", state["step"] > bsn_step)
         if frozen:  # the saved shifts and biases overwrite what freeze_bsn computes
@@ -120,6 +146,7 @@ def train(args) -> dict:
         codec.load_state_dict(state["model"])
         opt.load_state_dict(state["optimizer"])
         step, log = state["step"], state["log"]
+        prior_log = state.get("prior_log", [])
         sampler.generator.set_state(state["sampler"])
         print(f"resumed at step {step}")
     print(f"codec {args.config}: {codec.encoder.bits_per_patch} bits per {config['patch_size']}^2 "
@@ -163,19 +190,19 @@ def train(args) -> dict:
                   + f" lr {entry['lr']:.2e} ETA {eta / 60:.1f} min", flush=True)
         if step % args.checkpoint_every == 0 or step == args.steps:
             save_checkpoint(ckpt, {"step": step, "model": codec.state_dict(),
-                                   "optimizer": opt.state_dict(), "log": log,
+                                   "optimizer": opt.state_dict(), "log": log, "prior_log": prior_log,
                                    "sampler": sampler.generator.get_state(), "bsn_frozen": frozen,
                                    "config": config, "args": vars(args)})
     (args.out / "log.json").write_text(json.dumps(log, indent=1, default=str))
-    return {"codec": codec, "config": config, "log": log}
+    return {"codec": codec, "config": config, "log": log, "prior_log": prior_log}
 
 
 def main(argv=None):
     args = parse_args(argv)
     result = train(args)
     if not args.no_export:
-        from .export import export_and_evaluate
-        export_and_evaluate(result["codec"], result["config"], result["log"], args)
+        export_and_evaluate(result["codec"], result["config"], result["log"], args,
+                            result["prior_log"])
 
 
 if __name__ == "__main__":
