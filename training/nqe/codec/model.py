@@ -12,6 +12,12 @@ from . import code_grid
 from .purenet import PureNet
 
 
+def make_decoder(code_channels: int, d: dict) -> PureNet:
+    """The PURENET a configuration's "decoder" entry describes."""
+    return PureNet(code_channels, tuple(d["widths"]), d["stem_blocks"], d["final_width"],
+                   d.get("up_blocks"), d.get("identity_init", False))
+
+
 class PatchEncoder(nn.Module):
     """P x P RGB patches (pixel - offset, integer units) -> code bits C x P/s x P/s."""
 
@@ -42,10 +48,7 @@ class Codec(nn.Module):
     def __init__(self, config: dict):
         super().__init__()
         self.encoder = PatchEncoder(config)
-        d = config["decoder"]
-        self.decoder = PureNet(self.encoder.code_channels, tuple(d["widths"]), d["stem_blocks"],
-                               d["final_width"], d.get("up_blocks"),
-                               d.get("identity_init", False))
+        self.decoder = make_decoder(self.encoder.code_channels, config["decoder"])
         if self.decoder.upscale != self.encoder.stride:
             raise ValueError(f"decoder upsamples x{self.decoder.upscale}, "
                              f"encoder strides x{self.encoder.stride}")
@@ -71,8 +74,8 @@ class Codec(nn.Module):
     def load_grown(self, state: dict, config: dict) -> list:
         """Starts from a trained codec of `config` (its state_dict in `state`): the same encoder,
         a decoder with fewer residual blocks (PureNet.load_grown). Returns the new parts."""
-        smaller = Codec(config)
+        smaller = make_decoder(self.encoder.code_channels, config["decoder"])
         enc = {k[len("encoder."):]: v for k, v in state.items() if k.startswith("encoder.")}
         self.encoder.load_state_dict(enc)
         dec = {k[len("decoder."):]: v for k, v in state.items() if k.startswith("decoder.")}
-        return self.decoder.load_grown(dec, smaller.decoder)
+        return self.decoder.load_grown(dec, smaller)

@@ -79,12 +79,7 @@ def init_from(codec, path: Path):
     new_parts = codec.load_grown(state["model"], state["config"])
     print(f"initialised from {path} (step {state['step']}, BSN {'frozen' if frozen else 'not frozen'}); "
           f"new decoder blocks: {', '.join(new_parts) or 'none'}")
-    return frozen, history(state)
-
-
-def history(state: dict) -> list:
-    """A checkpoint's whole training log: its own steps placed after those of its --init-from."""
-    return chain_logs(state.get("prior_log", []), state["log"])
+    return frozen, chain_logs(state.get("prior_log", []), state["log"])
 
 
 def learning_rate(step: int, total: int, peak: float) -> float:
