@@ -114,3 +114,24 @@ def test_grown_decoder_starts_where_the_smaller_one_was(tmp_path):
     narrower["decoder"]["widths"] = [8, 16, 16]
     with pytest.raises(RuntimeError):
         Codec(narrower).load_grown(small.state_dict(), small_config)
+
+
+def test_decorrelation_penalty_measures_repeated_bits():
+    from nqe.codec.code_stats import decorrelation_penalty
+    g = torch.Generator().manual_seed(0)
+    independent = (torch.rand(4000, 16, generator=g) > 0.5).float()
+    assert decorrelation_penalty(independent) < 0.01
+    one_bit = independent[:, :1]
+    copies = torch.cat([one_bit, 1 - one_bit, one_bit, one_bit], dim=1)  # copies and negations
+    assert abs(decorrelation_penalty(copies).item() - 1.0) < 1e-4
+    half = torch.cat([independent[:, :8], independent[:, :8]], dim=1)  # each bit has one twin
+    assert abs(decorrelation_penalty(half).item() - 1 / 15) < 0.01
+
+
+def test_decorrelation_penalty_reaches_the_encoder():
+    from nqe.codec.code_stats import decorrelation_penalty
+    codec = Codec(load_config("codec-tiny"))
+    patches = torch.randint(0, 256, (64, 3, 32, 32), dtype=torch.uint8)
+    decorrelation_penalty(codec.encoder(patches.float())).backward()
+    grads = [p.grad for p in codec.encoder.parameters() if p.grad is not None]
+    assert grads and any(gr.abs().sum() > 0 for gr in grads)

@@ -23,6 +23,7 @@ from pathlib import Path
 import torch
 
 from ..layers.conv import ConvUnit
+from .code_stats import decorrelation_penalty
 from .config import load_config, names
 from .export import chain_logs, export_and_evaluate
 from .model import Codec
@@ -41,6 +42,7 @@ def parse_args(argv=None):
     p.add_argument("--bsn-at", type=float, default=0.8, help="fraction of steps after which BN freezes into bit shifts (default 0.8)")
     p.add_argument("--drop-patch", type=float, default=0.03, help="probability a patch's code is zeroed in training, so the decoder learns to fill lost patches (default 0.03)")
     p.add_argument("--train-dir", type=Path, default=REPO.parent / "shared/data/photos/train", help="training photos (default ../shared/data/photos/train)")
+    p.add_argument("--decorrelate", type=float, default=None, help="weight of the penalty on the mean squared correlation between the code bits of a patch (code_stats.py; default off)")
     p.add_argument("--val-dir", type=Path, default=REPO.parent / "shared/data/photos/val", help="validation photos (default ../shared/data/photos/val)")
     p.add_argument("--val-every", type=int, default=500, help="steps between validation PSNR checks (default 500)")
     p.add_argument("--val-images", type=int, default=8, help="validation images used during training (default 8; the final evaluation uses all)")
@@ -163,17 +165,20 @@ def train(args) -> dict:
         grid_patches = (args.crop // config["patch_size"]) ** 2 * args.batch
         mask = (torch.rand(grid_patches) >= args.drop_patch).float()
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=not args.no_bf16):
-            out = codec(crops.contiguous(memory_format=torch.channels_last), mask)
-        loss = ((out.float() - crops.float() / 255) ** 2).mean()
+            bits, grid = codec.encode(crops.contiguous(memory_format=torch.channels_last))
+            out = codec.decode(bits, grid, mask)
+        mse = ((out.float() - crops.float() / 255) ** 2).mean()
+        loss = mse + args.decorrelate * decorrelation_penalty(bits) if args.decorrelate else mse
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
         step += 1
-        window.append(loss.item())
+        window.append(mse.item())  # the PSNR figures, without the penalty
         if step % args.log_every == 0 or step == args.steps:
             elapsed = time.time() - started
             train_psnr = 10 * math.log10(1 / max(sum(window) / len(window), 1e-10))
             entry = {"step": step, "loss": sum(window) / len(window), "train_psnr": train_psnr,
+                     "code_corr2": decorrelation_penalty(bits.detach()).item(),
                      "lr": opt.param_groups[0]["lr"], "elapsed_s": round(elapsed, 1)}
             if step % args.val_every == 0 or step == args.steps:
                 entry["val_psnr"] = validate(codec, val_images, not args.no_bf16)
@@ -181,6 +186,7 @@ def train(args) -> dict:
             window = []
             eta = (args.steps - step) * elapsed / (step - first_step)
             print(f"step {step}/{args.steps} loss {entry['loss']:.5f} train {train_psnr:.2f} dB"
+                  f" corr2 {entry['code_corr2']:.4f}"
                   + (f" val {entry['val_psnr']:.2f} dB" if "val_psnr" in entry else "")
                   + f" lr {entry['lr']:.2e} ETA {eta / 60:.1f} min", flush=True)
         if step % args.checkpoint_every == 0 or step == args.steps:
