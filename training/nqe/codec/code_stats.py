@@ -22,6 +22,5 @@ def decorrelation_penalty(bits: torch.Tensor) -> torch.Tensor:
     all bits are copies (or negations) of one. Differentiable through the sign's
     straight-through gradient."""
     corr = bit_correlation(bits)
-    off_diagonal = corr - torch.diag_embed(corr.diagonal())
     b = corr.shape[0]
-    return (off_diagonal ** 2).sum() / (b * (b - 1))
+    return ((corr ** 2).sum() - (corr.diagonal() ** 2).sum()) / (b * (b - 1))

@@ -133,9 +133,7 @@ def train(args) -> dict:
     log, step, bsn_step, frozen = [], 0, int(args.bsn_at * args.steps), False
     prior_log = []
     ckpt = args.out / "checkpoint.pt"
-    if args.init_from and not (args.resume and ckpt.exists()):
-        frozen, prior_log = init_from(codec, args.init_from)
-    elif args.resume and ckpt.exists():
+    if args.resume and ckpt.exists():  # a resumed run keeps its own weights over --init-from
         state = torch.load(ckpt)
         frozen = state.get("bsn_frozen", state["step"] > bsn_step)
         if frozen:  # the saved shifts and biases overwrite what freeze_bsn computes
@@ -146,6 +144,8 @@ def train(args) -> dict:
         prior_log = state.get("prior_log", [])
         sampler.generator.set_state(state["sampler"])
         print(f"resumed at step {step}")
+    elif args.init_from:
+        frozen, prior_log = init_from(codec, args.init_from)
     print(f"codec {args.config}: {codec.encoder.bits_per_patch} bits per {config['patch_size']}^2 "
           f"patch = {codec.encoder.bits_per_patch / config['patch_size'] ** 2:.3f} bpp; "
           f"{len(sampler.images)} training photos; {args.steps} steps of {args.batch} crops")
