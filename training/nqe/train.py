@@ -33,7 +33,7 @@ import torch.nn.functional as F
 
 from .data import iterate_batches, load_cifar10
 from .distill import Distiller
-from .models import build_model, prunable_units, units
+from .models import build_model, load_stage_weights, prunable_units, units
 from .models.budget import param_bits_estimate
 from .zoo import load_config
 
@@ -54,6 +54,12 @@ def parse_args(argv=None):
                    help="with --resume: restart the checkpoint's current phase as a new one (fresh "
                         "optimiser, its learning-rate schedule from the peak over the phase's full "
                         "budget), e.g. to fine-tune a finished model with another recipe")
+    p.add_argument("--init-from", type=Path, default=None, metavar="CHECKPOINT",
+                   help="start a new run in --out from another run's checkpoint: its conv "
+                        "weights (stage by stage, so pooling stages may move; every layer's shape "
+                        "must match) and its history, then this configuration's whole schedule "
+                        "(phase 1 with fresh float norms, then BSN phase 2). Ignored when "
+                        "--resume finds a checkpoint in --out")
     p.add_argument("--export", default=None, help="write the .nqe here (default <out>/model.nqe)")
     p.add_argument("--no-export", action="store_true")
     p.add_argument("--int-eval", type=int, default=10000,
@@ -331,6 +337,7 @@ def main(argv=None, data=None):
     restart_epoch = None  # the last warm restart: marked in the history, the curve, the checkpoint
     opt, progress = new_phase(1, 0)
     ckpt_path = out_dir / "checkpoint.pt"
+    ck = None
     if args.resume and ckpt_path.is_file():
         ck = torch.load(ckpt_path)
         if ck["phase"] == 2:
@@ -352,10 +359,19 @@ def main(argv=None, data=None):
             restart_epoch = epoch
     elif args.warm_restart:
         sys.exit("nqe.train: --warm-restart needs --resume and a checkpoint in --out")
+    elif args.init_from:
+        ck = torch.load(args.init_from)
+        load_stage_weights(model, ck["model"])
+        history, epoch = ck["history"], ck["epoch"] + 1
+        gen.manual_seed(tr["seed"] + epoch)
+        opt, progress = new_phase(1, epoch)
+        restart_epoch = epoch  # the curve marks where this run took over
+        log_fn(f"initialised from {args.init_from} ({ck['config']['name']}, epoch {epoch}): "
+               f"its weights, fresh norms; phase 1 starts at epoch {epoch + 1}")
     distiller = None
     if tr.get("distill"):
         distiller = Distiller(tr["distill"], autocast, to_input, log_fn)
-        if args.resume and ckpt_path.is_file() and "distiller" in ck:
+        if ck and "distiller" in ck:
             distiller.load_state_dict(ck["distiller"])
         t_acc = evaluate(distiller.teacher, data.x_test[eval_idx], data.y_test[eval_idx], True)
         log_fn(f"teacher accuracy {t_acc:.4f} on the {len(eval_idx)}-image test subset")
@@ -375,7 +391,7 @@ def main(argv=None, data=None):
             to_phase2(model, data, cfg, log_fn)
             opt, progress = new_phase(2, epoch)
             continue
-        if tr.get("prune") and epoch == tr["prune"]["epoch"] and phase == 1:
+        if tr.get("prune") and phase == 1 and epoch - progress.first_epoch == tr["prune"]["epoch"]:
             prune(model, tr["prune"]["ratio"], tr["prune"].get("criterion", "l1"), log_fn)
         if phase == 1:
             model.update_steps()  # histogram equalisation at the start of every epoch
@@ -397,8 +413,8 @@ def main(argv=None, data=None):
             eta = (progress.budget_s - progress.used_s) + (
                 budget("phase2_time_min") or 0 if phase == 1 else 0)
         else:
-            n_total = tr["epochs"] + tr["phase2_epochs"]
-            eta = secs * (n_total - epoch - 1)
+            left = tr["phase2_epochs"] + (tr["epochs"] if phase == 1 else 0)
+            eta = secs * (left - (epoch - progress.first_epoch) - 1)
         log_fn(f"epoch {epoch + 1} phase {phase} loss {loss:.4f} train_acc {train_acc:.4f} "
                f"test_acc {test_acc:.4f} ({n_eval} images) {secs:.0f} s/epoch "
                f"ETA {eta / 60:.1f} min")

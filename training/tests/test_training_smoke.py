@@ -127,3 +127,39 @@ def test_distillation_warm_restart(trained_run, small_data, tmp_path):
     train.main(args, data=small_data)  # resumed: phase 2 continues, no second restart
     ck = torch.load(tmp_path / "checkpoint.pt")
     assert ck["epoch"] == first + 1 and ck["phase_first_epoch"] == first
+
+
+
+def test_init_from_moves_pooling(trained_run, small_data, tmp_path):
+    """--init-from starts a configuration whose pooling differs from the checkpoint's: the conv
+    weights carry over stage by stage, the norms start afresh, the history continues and the
+    new run goes through phase 1 and phase 2 again; a layer of another shape is refused."""
+    from nqe.models import build_model, load_stage_weights, units
+    from nqe.zoo import load_config
+    convs = [l for l in TINY["model"]["layers"] if l["type"] != "maxpool"]
+    pool = {"type": "maxpool"}
+    layers = convs[:2] + [pool] + convs[2:3] + [pool, pool] + convs[3:]  # pooling moved
+    moved = dict(TINY, model=dict(TINY["model"], layers=layers),
+                 train=dict(TINY["train"], epochs=1, phase2_epochs=1, prune=None))
+    cfg_path = tmp_path / "moved.json"
+    cfg_path.write_text(json.dumps(moved))
+    before = torch.load(trained_run / "checkpoint.pt")
+    rc = train.main(["--config", str(cfg_path), "--out", str(tmp_path), "--no-export",
+                     "--max-batches", "3", "--init-from", str(trained_run / "checkpoint.pt")],
+                    data=small_data)
+    assert rc in (0, None)
+    new = torch.load(tmp_path / "checkpoint.pt")["history"][len(before["history"]):]
+    assert [h["phase"] for h in new] == [1, 2]
+    assert new[0]["epoch"] == before["epoch"] + 1 and new[0].get("restart")
+
+    model = build_model(load_config(str(cfg_path)))
+    load_stage_weights(model, before["model"])
+    weights = lambda state: [v for k, v in state.items() if k.endswith("quant.weight")]
+    assert all(torch.equal(a, b) for a, b in zip(weights(before["model"]),
+                                                 weights(model.state_dict()), strict=True))
+    assert all(int(u.norm.phase) == 1 for u in units(model))
+
+    layers[0] = dict(layers[0], out=20)  # 16 in the checkpoint
+    cfg_path.write_text(json.dumps(moved))
+    with pytest.raises(ValueError, match="do not fit"):
+        load_stage_weights(build_model(load_config(str(cfg_path))), before["model"])

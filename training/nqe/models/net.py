@@ -110,3 +110,37 @@ def prunable_units(model: NQENet) -> list[ConvUnit]:
 def build_model(config: dict) -> NQENet:
     from ..zoo import quantizer_presets
     return NQENet(config["model"], quantizer_presets())
+
+
+def load_stage_weights(model: NQENet, state: dict) -> None:
+    """Load another network's weights stage by stage: the i-th stage holding state gets the
+    i-th such stage of ``state``. Pooling stages hold none, so a configuration that moves or
+    adds pooling can start from a trained network; every layer's shape must match. Only the
+    weight quantisers' state is taken: the norms start afresh in phase 1 (batch statistics
+    re-learn the scales, which a new layout changes), and a phase-2 checkpoint's weights have
+    its negative-scale channels already folded into their signs, so nothing is lost."""
+    def stage_ids(keys) -> list[int]:
+        return sorted({int(k.split(".")[1]) for k in keys if k.startswith("stages.")})
+
+    old, new = stage_ids(state), stage_ids(model.state_dict())
+    if len(old) != len(new):
+        raise ValueError(f"the checkpoint has {len(old)} stages with weights, this "
+                         f"configuration {len(new)}: only parameter-free stages may differ")
+    renumber = dict(zip(old, new))
+    remapped = {}
+    for key, value in state.items():
+        if ".norm." in key:
+            continue
+        if key.startswith("stages."):
+            _, i, rest = key.split(".", 2)
+            key = f"stages.{renumber[int(i)]}.{rest}"
+        remapped[key] = value
+    missing, unexpected = [], []
+    try:
+        missing, unexpected = model.load_state_dict(remapped, strict=False)
+    except RuntimeError as e:  # shape mismatches: say which layer, not a wall of tensors
+        raise ValueError(f"checkpoint weights do not fit this configuration: {e}") from None
+    missing = [k for k in missing if ".norm." not in k]
+    if missing or unexpected:
+        raise ValueError(f"checkpoint weights do not fit this configuration: missing {missing}, "
+                         f"unexpected {unexpected}")
