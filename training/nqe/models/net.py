@@ -135,7 +135,6 @@ def load_stage_weights(model: NQENet, state: dict) -> None:
             _, i, rest = key.split(".", 2)
             key = f"stages.{renumber[int(i)]}.{rest}"
         remapped[key] = value
-    missing, unexpected = [], []
     try:
         missing, unexpected = model.load_state_dict(remapped, strict=False)
     except RuntimeError as e:  # shape mismatches: say which layer, not a wall of tensors
