@@ -1,6 +1,8 @@
 """Composite blocks: MOGNET's MUX residual block and CFLOG unit, and the classifier head."""
 from __future__ import annotations
 
+import math
+
 import torch
 from torch import nn
 
@@ -63,7 +65,10 @@ class Classifier(nn.Module):
     def __init__(self, in_ch: int, classes: int, weights: dict):
         super().__init__()
         self.conv = QConv2d(in_ch, classes, 1, weights=weights)
-        self.log_temp = nn.Parameter(torch.tensor(-6.0))
+        # exp(-6) suits levels of magnitude ~1 (ternary); wider level sets (int8 spans +-128)
+        # start proportionally cooler, else the first epochs see saturated softmaxes.
+        top_level = max(1, getattr(self.conv.quant, "hi", 1))
+        self.log_temp = nn.Parameter(torch.tensor(-6.0 - math.log(top_level)))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         logits_int = self.conv(x).float().sum((2, 3))
