@@ -67,8 +67,7 @@ class Classifier(nn.Module):
         self.conv = QConv2d(in_ch, classes, 1, weights=weights)
         # exp(-6) suits levels of magnitude ~1 (ternary); wider level sets (int8 spans +-128)
         # start proportionally cooler, else the first epochs see saturated softmaxes.
-        top_level = max(1, getattr(self.conv.quant, "hi", 1))
-        self.log_temp = nn.Parameter(torch.tensor(-6.0 - math.log(top_level)))
+        self.log_temp = nn.Parameter(torch.tensor(-6.0 - math.log(self.conv.quant.max_level)))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         logits_int = self.conv(x).float().sum((2, 3))

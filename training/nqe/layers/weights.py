@@ -36,6 +36,7 @@ class WeightQuantizer(nn.Module):
     """Interface. ``levels()`` is what training convolves with; ``hard_levels()`` the integers
     exported; ``export_spec()`` how the model file stores them."""
     can_flip = True  # whether an output channel's levels can be negated (sign folding)
+    max_level = 1    # the largest level the quantiser produces (binary, FleXOR, CA, float: ~1)
 
     def __init__(self, shape):
         super().__init__()
@@ -85,6 +86,10 @@ class UniformQuantizer(WeightQuantizer):
             self.step.fill_(fixed_scale * float(self.weight.detach().std()))
         else:
             self.update_step()
+
+    @property
+    def max_level(self) -> int:
+        return self.hi
 
     # --- step size -------------------------------------------------------------------------
     def _equalised_step(self, w: torch.Tensor) -> float:
