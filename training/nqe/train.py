@@ -18,7 +18,6 @@ a later ``--resume`` with the same flag continues that restart instead of restar
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import math
 import os
@@ -31,6 +30,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
+from .bf16 import autocast, resolve_bf16
 from .data import iterate_batches, load_cifar10
 from .distill import Distiller
 from .models import build_model, load_stage_weights, prunable_units, units
@@ -69,10 +69,6 @@ def parse_args(argv=None):
     p.add_argument("--max-batches", type=int, default=None, help="stop each epoch after N batches")
     p.add_argument("--threads", type=int, default=2)
     return p.parse_args(argv)
-
-
-def autocast(enabled: bool):
-    return torch.autocast("cpu", dtype=torch.bfloat16) if enabled else contextlib.nullcontext()
 
 
 def to_input(x: torch.Tensor) -> torch.Tensor:
@@ -130,7 +126,7 @@ class Progress:
 
 # --- one epoch ----------------------------------------------------------------------------------
 def train_epoch(model, opt, data, cfg, epoch, phase, gen, args, log_fn, progress: Progress,
-                distiller=None):
+                distiller=None, bf16: bool = False):
     tr = cfg["train"]
     model.train()
     bs = tr["batch_size"]
@@ -140,7 +136,6 @@ def train_epoch(model, opt, data, cfg, epoch, phase, gen, args, log_fn, progress
     first_epoch = progress.first_epoch
     peak = tr["phase2_lr"] if phase == 2 else tr["lr"]
     kind = "cosine" if phase == 2 else tr["schedule"]
-    use_bf16 = tr["autocast_bf16"]
     tot_loss = tot_ok = seen = 0
     t0 = time.time()
     for b, (xb, yb) in enumerate(iterate_batches(data.x_train, data.y_train, bs, True, True, gen,
@@ -153,7 +148,7 @@ def train_epoch(model, opt, data, cfg, epoch, phase, gen, args, log_fn, progress
         for g in opt.param_groups:
             g["lr"] = peak * lr_factor(progress.fraction(step), kind, tr.get("pct_start", 0.15))
         model.set_epoch(epoch + b / n_batches)
-        with autocast(use_bf16):
+        with autocast(bf16):
             logits = model(to_input(xb))
         loss = F.cross_entropy(logits.float(), yb, label_smoothing=tr["label_smoothing"])
         if distiller:
@@ -310,8 +305,10 @@ def main(argv=None, data=None):
         data = data.subset(*args.subset)
     model = build_model(cfg).to(memory_format=torch.channels_last)
     mem = param_bits_estimate(model)
+    bf16 = resolve_bf16(tr["autocast_bf16"])
     log_fn(f"config {cfg['name']} ({' <- '.join(cfg['_chain'])}); data {data.source}; "
-           f"param_bits estimate {mem['param_bits']} / {mem['budget']}")
+           f"param_bits estimate {mem['param_bits']} / {mem['budget']}; "
+           f"bf16 autocast {'on' if bf16 else 'off'} (train.autocast_bf16={tr['autocast_bf16']})")
     bpe = len(data.y_train) // tr["batch_size"]
     if args.max_batches:
         bpe = min(bpe, args.max_batches)
@@ -397,12 +394,12 @@ def main(argv=None, data=None):
             model.update_steps()  # histogram equalisation at the start of every epoch
         progress.start()
         loss, train_acc, secs = train_epoch(model, opt, data, cfg, epoch, phase, gen, args,
-                                            log_fn, progress, distiller)
+                                            log_fn, progress, distiller, bf16)
         progress.stop()
         # The test files are sorted by class: evaluate a fixed random (class-mixed) subset, the
         # same every epoch so the curve is comparable. Phase 2 eval in fp32 is integer-exact.
         test_acc = evaluate(model, data.x_test[eval_idx], data.y_test[eval_idx],
-                            bf16=tr["autocast_bf16"] and phase == 1)
+                            bf16=bf16 and phase == 1)
         n_eval = len(eval_idx)
         history.append(dict(epoch=epoch, phase=phase, loss=loss, train_acc=train_acc,
                             test_acc=test_acc, seconds=secs, eval_images=n_eval,
