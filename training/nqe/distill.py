@@ -21,11 +21,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .bf16 import autocast
 from .export import load_trained
 
 
 class Distiller:
-    def __init__(self, spec: dict, autocast, to_input, log_fn):
+    def __init__(self, spec: dict, bf16: bool, to_input, log_fn):
         self.teacher, _, ck = load_trained(spec["teacher"])  # eval mode, phase-2 aware
         for p in self.teacher.parameters():
             p.requires_grad_(False)
@@ -35,13 +36,13 @@ class Distiller:
         self.log_scale = nn.Parameter(torch.zeros(()))
         self._initialised = False
         self.opt = torch.optim.Adam([self.log_scale], lr=float(spec.get("scale_lr", 0.01)))
-        self._autocast, self._to_input = autocast, to_input
+        self._bf16, self._to_input = bf16, to_input
         log_fn(f"distillation from {spec['teacher']} ({self.teacher_name}, epoch "
                f"{ck['epoch'] + 1}): alpha {self.alpha}, temperature {self.temperature}")
 
     @torch.no_grad()
     def teacher_logits(self, xb: torch.Tensor) -> torch.Tensor:
-        with self._autocast(True):
+        with autocast(self._bf16):
             return self.teacher(self._to_input(xb)).float()
 
     def loss(self, xb: torch.Tensor, student_logits: torch.Tensor, hard_loss: torch.Tensor):

@@ -367,7 +367,7 @@ def main(argv=None, data=None):
                f"its weights, fresh norms; phase 1 starts at epoch {epoch + 1}")
     distiller = None
     if tr.get("distill"):
-        distiller = Distiller(tr["distill"], autocast, to_input, log_fn)
+        distiller = Distiller(tr["distill"], bf16, to_input, log_fn)
         if ck and "distiller" in ck:
             distiller.load_state_dict(ck["distiller"])
         t_acc = evaluate(distiller.teacher, data.x_test[eval_idx], data.y_test[eval_idx], True)
