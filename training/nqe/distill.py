@@ -30,6 +30,7 @@ class Distiller:
         self.teacher, _, ck = load_trained(spec["teacher"])  # eval mode, phase-2 aware
         for p in self.teacher.parameters():
             p.requires_grad_(False)
+        self.teacher_path = str(spec["teacher"])
         self.teacher_name = ck["config"].get("name", spec["teacher"])
         self.alpha = float(spec.get("alpha", 0.9))
         self.temperature = float(spec.get("temperature", 4.0))
@@ -63,9 +64,15 @@ class Distiller:
         self.opt.step()
 
     def state_dict(self) -> dict:
-        return {"log_scale": float(self.log_scale), "initialised": self._initialised}
+        return {"log_scale": float(self.log_scale), "initialised": self._initialised,
+                "teacher": self.teacher_path}
 
-    def load_state_dict(self, state: dict) -> None:
+    def load_state_dict(self, state: dict) -> bool:
+        """Restores the learned scale if it was learned against this teacher (returns whether
+        it did): another teacher's logits have another spread, so its scale starts afresh."""
+        if state.get("teacher") != self.teacher_path:
+            return False
         with torch.no_grad():
             self.log_scale.fill_(state["log_scale"])
         self._initialised = state["initialised"]
+        return True

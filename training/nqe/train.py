@@ -368,9 +368,10 @@ def main(argv=None, data=None):
     distiller = None
     if tr.get("distill"):
         distiller = Distiller(tr["distill"], bf16, to_input, log_fn)
-        if ck and "distiller" in ck:
-            distiller.load_state_dict(ck["distiller"])
-        t_acc = evaluate(distiller.teacher, data.x_test[eval_idx], data.y_test[eval_idx], True)
+        if ck and "distiller" in ck and not distiller.load_state_dict(ck["distiller"]):
+            log_fn("the checkpoint's distillation scale was learned against another teacher: "
+                   "it starts afresh")
+        t_acc = evaluate(distiller.teacher, data.x_test[eval_idx], data.y_test[eval_idx], bf16)
         log_fn(f"teacher accuracy {t_acc:.4f} on the {len(eval_idx)}-image test subset")
 
     def phase_done() -> bool:

@@ -10,6 +10,7 @@ import torch
 
 from nqe import train
 from nqe.data import load_cifar10_small, synthetic_cifar10
+from nqe.distill import Distiller
 from nqe.export import TorchIntegerRunner, build_nqe, float_logits_int_units, load_trained
 from nqe.model_format import load_model
 from nqe.reference import Interpreter
@@ -127,6 +128,13 @@ def test_distillation_warm_restart(trained_run, small_data, tmp_path):
     train.main(args, data=small_data)  # resumed: phase 2 continues, no second restart
     ck = torch.load(tmp_path / "checkpoint.pt")
     assert ck["epoch"] == first + 1 and ck["phase_first_epoch"] == first
+    # The learned scale belongs to its teacher: restored for the same one, fresh for another.
+    same = Distiller(student["train"]["distill"], False, lambda x: x, lambda msg: None)
+    assert same.load_state_dict(ck["distiller"])
+    assert float(same.log_scale) == pytest.approx(ck["distiller"]["log_scale"])
+    other = dict(ck["distiller"], teacher="models/checkpoints/another-teacher.pt")
+    fresh = Distiller(student["train"]["distill"], False, lambda x: x, lambda msg: None)
+    assert not fresh.load_state_dict(other) and float(fresh.log_scale) == 0.0
 
 
 
