@@ -168,6 +168,12 @@ def train_epoch(model, opt, data, cfg, epoch, phase, gen, args, log_fn, progress
     return tot_loss / max(seen, 1), tot_ok / max(seen, 1), time.time() - t0
 
 
+def eval_subset(n_test: int, n: int | None) -> torch.Tensor:
+    """The test images a curve is scored on: the files are sorted by class, so a fixed random
+    (class-mixed) subset, the same every epoch and every run; all of them when n is None."""
+    return torch.randperm(n_test, generator=torch.Generator().manual_seed(1))[:n or n_test]
+
+
 @torch.no_grad()
 def evaluate(model, x, y, bf16: bool, batch: int = 500) -> float:
     """Float-model accuracy. In phase 2 with bf16 off this is integer-exact (fp32 sums of
@@ -328,8 +334,7 @@ def main(argv=None, data=None):
         prog.first_epoch = first_epoch
         return opt, prog
 
-    n_eval = tr.get("eval_images") or len(data.y_test)
-    eval_idx = torch.randperm(len(data.y_test), generator=torch.Generator().manual_seed(1))[:n_eval]
+    eval_idx = eval_subset(len(data.y_test), tr.get("eval_images"))
     history, epoch, phase = [], 0, 1
     restart_epoch = None  # the last warm restart: marked in the history, the curve, the checkpoint
     opt, progress = new_phase(1, 0)
@@ -397,8 +402,7 @@ def main(argv=None, data=None):
         loss, train_acc, secs = train_epoch(model, opt, data, cfg, epoch, phase, gen, args,
                                             log_fn, progress, distiller, bf16)
         progress.stop()
-        # The test files are sorted by class: evaluate a fixed random (class-mixed) subset, the
-        # same every epoch so the curve is comparable. Phase 2 eval in fp32 is integer-exact.
+        # Phase 2 eval in fp32 is integer-exact.
         test_acc = evaluate(model, data.x_test[eval_idx], data.y_test[eval_idx],
                             bf16=bf16 and phase == 1)
         n_eval = len(eval_idx)

@@ -1,0 +1,45 @@
+"""Test accuracy of a training checkpoint run as a float PyTorch model: how the float
+distillation teachers (never exported, the engine is integer-only) are scored.
+
+  PYTHONPATH=training /usr/bin/python3 -m nqe.tools.eval_float \\
+      --checkpoint models/checkpoints/teacher-vgg-s-wide.pt [--data DIR] [--images N]
+
+Prints ``accuracy=<fraction> images=<n>``. Exported integer models are scored by
+``nqe-eval classify`` instead, which runs the file the engine runs.
+"""
+import argparse
+import sys
+
+import torch
+
+from ..data import load_cifar10
+from ..export import load_trained
+from ..train import eval_subset, evaluate
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--checkpoint", required=True, help="nqe.train checkpoint (.pt)")
+    p.add_argument("--data", default=None, help="CIFAR-10 directory (default ../shared/data/cifar10)")
+    p.add_argument("--cache", default=None, help="decoded-data cache directory (default build/cache)")
+    p.add_argument("--images", type=int, default=None,
+                   help="score N test images, the fixed class-mixed subset the training curve uses "
+                        "(default all 10,000)")
+    p.add_argument("--threads", type=int, default=2)
+    args = p.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    model, cfg, _ = load_trained(args.checkpoint)
+    model = model.to(memory_format=torch.channels_last)
+    print(f"config {cfg['name']}; {args.checkpoint}", file=sys.stderr, flush=True)
+    data = load_cifar10(args.data, args.cache)
+    idx = eval_subset(len(data.y_test), args.images)
+    # fp32, not bf16: the figure must not depend on the CPU it is measured on.
+    acc = evaluate(model, data.x_test[idx], data.y_test[idx], bf16=False)
+    n = len(idx)
+    print(f"accuracy={acc:.4f} images={n}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

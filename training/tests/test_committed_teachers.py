@@ -1,0 +1,30 @@
+"""The committed float teachers (distillation only, never exported) score what the model card
+says on CIFAR-10, through the card's command (nqe.tools.eval_float), on a 1,000-image subset."""
+import re
+from pathlib import Path
+
+import pytest
+
+from nqe.tools import eval_float
+
+REPO = Path(__file__).resolve().parents[2]
+CIFAR = REPO.parent / "shared" / "data" / "cifar10"
+# The card's 10,000-image figure minus 3 points: a 1,000-image subset has a standard error of
+# about 1 point, so a sound checkpoint passes and a broken or untrained one (10 %) fails.
+FLOORS = {"teacher-vgg-s.pt": 0.8455}
+
+
+@pytest.mark.skipif(not CIFAR.is_dir(), reason=f"{CIFAR} missing")
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_teacher_accuracy(name, capsys):
+    assert eval_float.main(["--checkpoint", str(REPO / "models" / "checkpoints" / name),
+                            "--data", str(CIFAR), "--images", "1000"]) == 0
+    line = capsys.readouterr().out.strip().splitlines()[-1]
+    m = re.fullmatch(r"accuracy=([0-9.]+) images=1000", line)
+    assert m, line
+    assert float(m.group(1)) >= FLOORS[name]
+
+
+def test_every_committed_teacher_is_checked():
+    committed = {p.name for p in (REPO / "models" / "checkpoints").glob("teacher-*.pt")}
+    assert committed == set(FLOORS)
