@@ -22,6 +22,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from .data import add_data_arguments
 from .layers import Classifier, ConvUnit, MuxBlock
 from .models import build_model, has_float_weights, units
 
@@ -249,8 +250,7 @@ def main(argv=None):
     p.add_argument("--out", required=True)
     p.add_argument("--name", default=None, help="model name (default: the file stem)")
     p.add_argument("--int-eval", type=int, default=10000, help="test images run through the reference")
-    p.add_argument("--data", default=None)
-    p.add_argument("--cache", default=None)
+    add_data_arguments(p)
     p.add_argument("--command", default=None, help="training command stored in the provenance")
     p.add_argument("--result", default=None, help="write a JSON summary here")
     p.add_argument("--reference-images", type=int, default=100,

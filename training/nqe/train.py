@@ -31,7 +31,7 @@ import torch
 import torch.nn.functional as F
 
 from .bf16 import autocast, resolve_bf16
-from .data import iterate_batches, load_cifar10
+from .data import add_data_arguments, iterate_batches, load_cifar10
 from .distill import Distiller
 from .models import build_model, load_stage_weights, prunable_units, units
 from .models.budget import param_bits_estimate
@@ -46,8 +46,7 @@ def parse_args(argv=None):
     p.add_argument("--config", required=True, help="zoo configuration name or JSON path")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override a configuration key, e.g. train.epochs=10 (repeatable)")
-    p.add_argument("--data", default=None, help="CIFAR-10 directory (default ../shared/data/cifar10)")
-    p.add_argument("--cache", default=None, help="decoded-data cache directory (default build/cache)")
+    add_data_arguments(p)
     p.add_argument("--out", default=None, help="run directory (default runs/<config>)")
     p.add_argument("--resume", action="store_true", help="continue from <out>/checkpoint.pt")
     p.add_argument("--warm-restart", action="store_true",

@@ -36,6 +36,15 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get("NQE_CACHE", REPO_ROOT / "build" / "cache"))
 
 
+def add_data_arguments(parser) -> None:
+    """The --data and --cache flags every command that reads CIFAR-10 takes (load_cifar10)."""
+    parser.add_argument("--data", default=None,
+                        help="CIFAR-10 directory, JPEG folders or the official binary batches "
+                             "(default ../shared/data/cifar10, or $NQE_DATA/cifar10)")
+    parser.add_argument("--cache", default=None,
+                        help="decoded-data cache directory (default build/cache, or $NQE_CACHE)")
+
+
 @dataclass
 class Cifar10:
     x_train: torch.Tensor  # uint8 N x 3 x 32 x 32 (RGB planes)

@@ -12,7 +12,7 @@ import sys
 
 import torch
 
-from ..data import load_cifar10
+from ..data import add_data_arguments, load_cifar10
 from ..export import load_trained
 from ..train import eval_subset, evaluate
 
@@ -21,8 +21,7 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--checkpoint", required=True, help="nqe.train checkpoint (.pt)")
-    p.add_argument("--data", default=None, help="CIFAR-10 directory (default ../shared/data/cifar10)")
-    p.add_argument("--cache", default=None, help="decoded-data cache directory (default build/cache)")
+    add_data_arguments(p)
     p.add_argument("--images", type=int, default=None,
                    help="score N test images, the fixed class-mixed subset the training curve uses "
                         "(default all 10,000)")
