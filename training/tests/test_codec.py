@@ -66,7 +66,8 @@ def test_tiny_codec_trains_and_exports(tmp_path):
 
 def test_zoo_configs_have_the_documented_bitrates():
     for name, bpp in (("codec-0.125bpp", 0.125), ("codec-0.25bpp", 0.25), ("codec-0.5bpp", 0.5),
-                      ("codec-0.25bpp-deep", 0.25), ("codec-0.25bpp-2x2", 0.25)):
+                      ("codec-0.25bpp-deep", 0.25), ("codec-0.25bpp-2x2", 0.25),
+                      ("codec-0.3125bpp-deep", 0.3125)):
         enc = Codec(load_config(name)).encoder
         assert enc.bits_per_patch / enc.patch ** 2 == bpp
 
@@ -114,6 +115,39 @@ def test_grown_decoder_starts_where_the_smaller_one_was(tmp_path):
     narrower["decoder"]["widths"] = [8, 16, 16]
     with pytest.raises(RuntimeError):
         Codec(narrower).load_grown(small.state_dict(), small_config)
+
+
+def test_grown_code_starts_where_the_smaller_one_was():
+    """--init-from into a code with more channels: the old bits are unchanged, the new ones are
+    1 for about half the patches (their BSN biases are set from crops), and the frame decodes
+    as before (the decoder's weights for them start at zero) until training moves them."""
+    torch.manual_seed(0)
+    small_config = load_config("codec-tiny")
+    small = Codec(small_config)
+    for p in small.decoder.parameters():
+        p.data.normal_(0, 0.1)
+    crops = torch.randint(0, 256, (4, 3, 64, 64), dtype=torch.uint8)
+    small(crops)  # BN statistics
+    freeze_bsn(small)
+    big_config = load_config("codec-tiny")
+    big_config["encoder"][-1]["out"] = 20
+    big = Codec(big_config)
+    freeze_bsn(big)
+    assert "code channels 16-19" in big.load_grown(small.state_dict(), small_config, crops)
+    small.eval(), big.eval()
+    with torch.no_grad():
+        old_bits, grid = small.encode(crops)
+        new_bits, _ = big.encode(crops)
+        torch.testing.assert_close(big.decode(new_bits, grid), small.decode(old_bits, grid),
+                                   rtol=0, atol=1e-6)
+    assert torch.equal(new_bits[:, :16], old_bits)
+    ones = new_bits[:, 16:].mean((0, 2, 3))
+    assert bool(((ones > 0.2) & (ones < 0.8)).all()), ones
+    big.train()
+    big(crops).pow(2).mean().backward()
+    assert big.decoder.body[0].weight.grad[:, 16:].abs().sum() > 0  # the new inputs will train
+    with pytest.raises(ValueError):
+        small.load_grown(big.state_dict(), big_config)
 
 
 def test_decorrelation_penalty_measures_repeated_bits():

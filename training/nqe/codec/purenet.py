@@ -85,5 +85,15 @@ class PureNet(nn.Module):
                 continue
             prefix = f"body.{index_of[name]}."
             part = {k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)}
+            if name == "stem.conv":
+                part["weight"] = self._pad_code_inputs(part["weight"])
             self.body[i].load_state_dict(part)  # strict: a width change is an error
         return new_parts
+
+    def _pad_code_inputs(self, weight: torch.Tensor) -> torch.Tensor:
+        """The first conv's weights for a code with more channels: zeros for the new ones, so
+        they change nothing until training gives them weight."""
+        added = self.body[0].weight.shape[1] - weight.shape[1]
+        if added <= 0:
+            return weight
+        return torch.cat([weight, weight.new_zeros(weight.shape[0], added, *weight.shape[2:])], 1)
