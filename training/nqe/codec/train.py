@@ -73,12 +73,15 @@ def freeze_bsn(codec) -> None:
             m.set_hard(True)
 
 
-def init_from(codec, path: Path, crops: torch.Tensor = None):
-    """Loads another run's weights into `codec` (Codec.load_grown; `crops` set the biases of
-    new code channels). Returns whether its BSN is frozen and the training history behind
-    those weights (its log, steps counted from the first run), which the curve draws before
-    this run."""
+def init_from(codec, path: Path, sampler: CropSampler = None):
+    """Loads another run's weights into `codec` (Codec.load_grown). If the code grows, 32 crops
+    from `sampler` set the new channels' biases (drawn only then, so the crops a run trains on
+    do not change for recipes that do not grow the code). Returns whether its BSN is frozen and
+    the training history behind those weights (its log, steps counted from the first run),
+    which the curve draws before this run."""
     state = torch.load(path)
+    grows = codec.encoder.code_channels != state["config"]["encoder"][-1]["out"]
+    crops = sampler.batch(32) if grows and sampler is not None else None
     frozen = state.get("bsn_frozen", False)
     if frozen:  # the saved shifts and biases overwrite what freeze_bsn computes
         freeze_bsn(codec)
@@ -153,7 +156,7 @@ def train(args) -> dict:
         sampler.generator.set_state(state["sampler"])
         print(f"resumed at step {step}")
     elif args.init_from:
-        frozen, prior_log = init_from(codec, args.init_from, sampler.batch(32))
+        frozen, prior_log = init_from(codec, args.init_from, sampler)
     print(f"codec {args.config}: {codec.encoder.bits_per_patch} bits per {config['patch_size']}^2 "
           f"patch = {codec.encoder.bits_per_patch / config['patch_size'] ** 2:.3f} bpp; "
           f"{len(sampler.images)} training photos; {args.steps} steps of {args.batch} crops")
