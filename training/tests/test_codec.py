@@ -38,10 +38,12 @@ def test_tiny_codec_trains_and_exports(tmp_path):
     args = parse_args(["--config", "codec-tiny", "--steps", "40", "--batch", "4", "--crop", "64",
                        "--lr", "3e-3", "--log-every", "10", "--val-every", "40", "--val-images", "1",
                        "--train-dir", str(DATA / "photos/train"), "--val-dir", str(DATA / "photos/val"),
-                       "--out", str(tmp_path)])
+                       "--rate", "0.01", "--out", str(tmp_path)])
     result = train(args)
     log = result["log"]
     assert log[-1]["loss"] < log[0]["loss"], "loss did not fall"
+    # The coded-size estimate starts at one bit per code bit (0.25 bpp) and can only learn down.
+    assert 0 < log[-1]["coded_bpp"] < 0.25 and 0 < log[-1]["val_coded_bpp"]
 
     from nqe.codec.export import export_decoder, export_encoder
     codec = result["codec"].eval()

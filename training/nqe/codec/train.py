@@ -25,11 +25,13 @@ import torch
 
 from ..bf16 import autocast, resolve_bf16
 from ..layers.conv import ConvUnit
+from . import code_grid
 from .code_stats import decorrelation_penalty
 from .config import load_config, names
 from .export import chain_logs, export_and_evaluate
 from .model import Codec
 from .photos import CropSampler, image_paths, read_rgb
+from .rate import ContextRate
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -45,6 +47,10 @@ def parse_args(argv=None):
     p.add_argument("--drop-patch", type=float, default=0.03, help="probability a patch's code is zeroed in training, so the decoder learns to fill lost patches (default 0.03)")
     p.add_argument("--train-dir", type=Path, default=REPO.parent / "shared/data/photos/train", help="training photos (default ../shared/data/photos/train)")
     p.add_argument("--decorrelate", type=float, default=None, help="weight of the penalty on the mean squared correlation between the code bits of a patch (code_stats.py; default off)")
+    p.add_argument("--rate", type=float, default=None,
+                   help="weight of the estimated entropy-coded bits per pixel in the loss (rate.py), "
+                        "trading distortion for coded size; default off (the estimate is then only "
+                        "logged, as coded~)")
     p.add_argument("--val-dir", type=Path, default=REPO.parent / "shared/data/photos/val", help="validation photos (default ../shared/data/photos/val)")
     p.add_argument("--val-every", type=int, default=500, help="steps between validation PSNR checks (default 500)")
     p.add_argument("--val-images", type=int, default=8, help="validation images used during training (default 8; the final evaluation uses all)")
@@ -105,19 +111,23 @@ def psnr(a: torch.Tensor, b: torch.Tensor) -> float:
 
 
 @torch.no_grad()
-def validate(codec, images, bf16: bool) -> float:
-    from .code_grid import pad_to_multiple
+def validate(codec, images, bf16: bool, rate_model: ContextRate) -> tuple:
+    """Mean PSNR (dB) on `images` and the estimated entropy-coded size in bits per image pixel
+    (padding included, as nqe-eval rd --entropy_code counts it)."""
     codec.eval()
-    scores = []
+    scores, bits, pixels = [], 0.0, 0
     for im in images:
         x = torch.from_numpy(im).permute(2, 0, 1)[None]
-        padded = pad_to_multiple(x, codec.encoder.patch)
+        padded = code_grid.pad_to_multiple(x, codec.encoder.patch)
         with autocast(bf16):
-            out = codec(padded).float()
+            code, grid = codec.encode(padded)
+            out = codec.decode(code, grid).float()
         rec = (out[..., :x.shape[2], :x.shape[3]] * 255).round().clamp(0, 255)
         scores.append(psnr(rec, x))
+        bits += float(rate_model(code_grid.tile_codes(code.float(), *grid), code.shape[-1]))
+        pixels += x.shape[2] * x.shape[3]
     codec.train()
-    return sum(scores) / len(scores)
+    return sum(scores) / len(scores), bits / pixels
 
 
 def save_checkpoint(path: Path, state: dict) -> None:
@@ -139,6 +149,10 @@ def train(args) -> dict:
     layout = torch.channels_last if bf16 else torch.contiguous_format
     codec = Codec(config).to(memory_format=layout)
     opt = torch.optim.Adam(codec.parameters(), lr=args.lr)
+    # The rate estimate's probability table follows the code with its own constant-rate Adam,
+    # fast enough to track it whatever the codec's schedule.
+    rate_model = ContextRate(codec.encoder.code_channels)
+    rate_opt = torch.optim.Adam(rate_model.parameters(), lr=1e-2)
     sampler = CropSampler(args.train_dir, args.crop, args.seed)
     val_images = [read_rgb(p) for p in image_paths(args.val_dir)[: args.val_images]]
     log, step, bsn_step, frozen = [], 0, int(args.bsn_at * args.steps), False
@@ -151,6 +165,9 @@ def train(args) -> dict:
             freeze_bsn(codec)
         codec.load_state_dict(state["model"])
         opt.load_state_dict(state["optimizer"])
+        if "rate_model" in state:  # checkpoints before the rate estimate start it afresh
+            rate_model.load_state_dict(state["rate_model"])
+            rate_opt.load_state_dict(state["rate_optimizer"])
         step, log = state["step"], state["log"]
         prior_log = state.get("prior_log", [])
         sampler.generator.set_state(state["sampler"])
@@ -161,7 +178,7 @@ def train(args) -> dict:
           f"patch = {codec.encoder.bits_per_patch / config['patch_size'] ** 2:.3f} bpp; "
           f"{len(sampler.images)} training photos; {args.steps} steps of {args.batch} crops")
     print(f"bf16 autocast {'on' if bf16 else 'off'} (--bf16 {args.bf16})")
-    started, first_step, window = time.time(), step, []
+    started, first_step, window, coded_window = time.time(), step, [], []
     while step < args.steps:
         if step >= bsn_step and not frozen:
             freeze_bsn(codec)
@@ -181,29 +198,42 @@ def train(args) -> dict:
             out = codec.decode(bits, grid, mask)
         mse = ((out.float() - crops.float() / 255) ** 2).mean()
         loss = mse + args.decorrelate * decorrelation_penalty(bits) if args.decorrelate else mse
+        # Without --rate the estimate trains only its table (the code map is detached).
+        code_map = code_grid.tile_codes(bits.float(), *grid)
+        coded_bpp = rate_model(code_map if args.rate else code_map.detach(),
+                               bits.shape[-1]) / crops[:, 0].numel()
+        loss = loss + (args.rate or 1.0) * coded_bpp
         opt.zero_grad(set_to_none=True)
+        rate_opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
+        rate_opt.step()
         step += 1
-        window.append(mse.item())  # the PSNR figures, without the penalty
+        window.append(mse.item())  # the PSNR figures, without the penalties
+        coded_window.append(coded_bpp.item())
         if step % args.log_every == 0 or step == args.steps:
             elapsed = time.time() - started
             train_psnr = 10 * math.log10(1 / max(sum(window) / len(window), 1e-10))
             entry = {"step": step, "loss": sum(window) / len(window), "train_psnr": train_psnr,
                      "code_corr2": decorrelation_penalty(bits.detach()).item(),
+                     "coded_bpp": sum(coded_window) / len(coded_window),
                      "lr": opt.param_groups[0]["lr"], "elapsed_s": round(elapsed, 1)}
             if step % args.val_every == 0 or step == args.steps:
-                entry["val_psnr"] = validate(codec, val_images, bf16)
+                entry["val_psnr"], entry["val_coded_bpp"] = validate(codec, val_images, bf16,
+                                                                     rate_model)
             log.append(entry)
-            window = []
+            window, coded_window = [], []
             eta = (args.steps - step) * elapsed / (step - first_step)
             print(f"step {step}/{args.steps} loss {entry['loss']:.5f} train {train_psnr:.2f} dB"
-                  f" corr2 {entry['code_corr2']:.4f}"
-                  + (f" val {entry['val_psnr']:.2f} dB" if "val_psnr" in entry else "")
+                  f" corr2 {entry['code_corr2']:.4f} coded~{entry['coded_bpp']:.3f} bpp"
+                  + (f" val {entry['val_psnr']:.2f} dB coded~{entry['val_coded_bpp']:.3f} bpp"
+                     if "val_psnr" in entry else "")
                   + f" lr {entry['lr']:.2e} ETA {eta / 60:.1f} min", flush=True)
         if step % args.checkpoint_every == 0 or step == args.steps:
             save_checkpoint(ckpt, {"step": step, "model": codec.state_dict(),
                                    "optimizer": opt.state_dict(), "log": log, "prior_log": prior_log,
+                                   "rate_model": rate_model.state_dict(),
+                                   "rate_optimizer": rate_opt.state_dict(),
                                    "sampler": sampler.generator.get_state(), "bsn_frozen": frozen,
                                    "config": config, "args": vars(args)})
     (args.out / "log.json").write_text(json.dumps(log, indent=1, default=str))

@@ -1,0 +1,51 @@
+"""The training-time estimate of the entropy coder's rate (nqe/codec/rate.py): its contexts are
+the C++ coder's (tools/eval/entropy/code_context.cc), and it gives the encoder a gradient."""
+import math
+
+import torch
+
+from nqe.codec.rate import ContextRate, contexts
+
+
+def coder_context(m, ch, y, x, side):
+    """code_context.cc's CodeMap::Context, transcribed position by position."""
+    c, h, w = m.shape
+
+    def neighbour(cc, yy, xx):
+        return 2 if cc < 0 or yy < 0 or xx < 0 else int(m[cc, yy, xx])
+
+    left, above, previous = neighbour(ch, y, x - 1), neighbour(ch, y - 1, x), neighbour(ch - 1, y, x)
+    right_known = y % side == 0 or x % side != side - 1
+    above_right = neighbour(ch, y - 1, x + 1) if right_known and x + 1 < w else 2
+    return ch * 81 + ((left * 3 + above) * 3 + previous) * 3 + above_right
+
+
+def test_contexts_are_the_coders():
+    torch.manual_seed(0)
+    side, code = 4, torch.randint(0, 2, (2, 3, 2 * 4, 3 * 4)).float()  # 2 frames of 2x3 patches
+    got = contexts(code, side)
+    for n in range(code.shape[0]):
+        for ch in range(3):
+            for y in range(8):
+                for x in range(12):
+                    assert int(got[n, ch, y, x]) == coder_context(code[n], ch, y, x, side), (n, ch, y, x)
+
+
+def test_estimate_learns_a_predictable_code_and_reaches_the_bits():
+    torch.manual_seed(0)
+    # Channel 1 repeats channel 0, so given its previous channel each of its bits is free.
+    first = torch.randint(0, 2, (8, 1, 8, 8)).float()
+    code = torch.cat([first, first], 1)
+    rate = ContextRate(2)
+    opt = torch.optim.Adam(rate.parameters(), lr=0.05)
+    assert math.isclose(float(rate(code, 4)), code.numel(), rel_tol=1e-5)  # p = 1/2: one bit each
+    for _ in range(300):
+        opt.zero_grad()
+        rate(code, 4).backward()
+        opt.step()
+    with torch.no_grad():
+        bits = float(rate(code, 4))
+    assert bits < 0.6 * code.numel()  # ~1 bit for channel 0, ~0 for channel 1
+    code.requires_grad_(True)
+    rate(code, 4).backward()
+    assert code.grad.abs().sum() > 0
