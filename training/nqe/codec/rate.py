@@ -9,6 +9,8 @@ the map estimates the coded size. The estimate is what the training log reports 
 and with --rate W its gradient (through the bits' straight-through surrogate; neighbours are
 taken as given) lets training trade distortion against coded bits.
 """
+import math
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -48,4 +50,4 @@ class ContextRate(nn.Module):
         bits = code_map.float()
         # -log2 p(bit): binary cross-entropy with logits, in nats, over ln 2.
         nats = F.binary_cross_entropy_with_logits(logit, bits, reduction="sum")
-        return nats / torch.log(torch.tensor(2.0))
+        return nats / math.log(2)
