@@ -1,4 +1,4 @@
-"""The committed 0.25 bpp codec (models/encoder-0.25bpp.nqe + purenet-0.25bpp.onnx) loads and
+"""Every committed codec (each pair models/encoder-<x>bpp.nqe + purenet-<x>bpp.onnx) loads and
 decodes real photos, and the C++ tool (`nqe-eval rd`: integer engine + OpenCV DNN) gives the
 same PSNR per photo as Python (integer reference interpreter + OpenCV DNN's Python binding).
 Skipped when nqe-eval is not built or photos/val is absent."""
@@ -21,11 +21,10 @@ from nqe.reference.graph import infer_shapes
 REPO = Path(__file__).resolve().parents[2]
 NQE_EVAL = Path(os.environ.get("NQE_EVAL", REPO / "build" / "bin" / "nqe-eval"))
 VAL = Path(os.environ.get("NQE_DATA", REPO.parent / "shared" / "data")) / "photos" / "val"
-ENCODER = REPO / "models" / "encoder-0.25bpp.nqe"
-DECODER = REPO / "models" / "purenet-0.25bpp.onnx"
+ENCODERS = sorted((REPO / "models").glob("encoder-*bpp.nqe"))
 PHOTOS = 2
-# The committed pair scores 23.1 dB on all 68 val photos (models/README.md); on the first two
-# it must stay well above what an untrained or mismatched pair gives (~12-16 dB).
+# The committed pairs score 24.0 dB and more on all 68 val photos (models/README.md); on the
+# first two they must stay well above what an untrained or mismatched pair gives (~12-16 dB).
 FLOOR_DB = 20.0
 
 pytestmark = [
@@ -51,14 +50,20 @@ def python_psnr(path: Path, model, net) -> float:
     return 10 * math.log10(255 ** 2 / max(mse, 1e-10))
 
 
-def test_committed_codec_cpp_equals_python_on_real_photos():
-    done = subprocess.run([str(NQE_EVAL), "rd", "--encoder", str(ENCODER), "--decoder",
-                           str(DECODER), "--images", str(VAL), "--limit", str(PHOTOS)],
+def test_the_shipped_pair_is_committed():
+    assert REPO / "models" / "encoder-0.25bpp.nqe" in ENCODERS
+
+
+@pytest.mark.parametrize("encoder", ENCODERS, ids=lambda p: p.stem)
+def test_committed_codec_cpp_equals_python_on_real_photos(encoder):
+    decoder = encoder.with_name(encoder.name.replace("encoder-", "purenet-")).with_suffix(".onnx")
+    done = subprocess.run([str(NQE_EVAL), "rd", "--encoder", str(encoder), "--decoder",
+                           str(decoder), "--images", str(VAL), "--limit", str(PHOTOS)],
                           check=True, capture_output=True, text=True, timeout=300)
     lines = done.stdout.splitlines()
     header = lines[0].split(",")
     rows = [dict(zip(header, line.split(","))) for line in lines[1:1 + PHOTOS]]
-    model, net = load_model(ENCODER), cv2.dnn.readNetFromONNX(str(DECODER))
+    model, net = load_model(encoder), cv2.dnn.readNetFromONNX(str(decoder))
     for row, path in zip(rows, image_paths(VAL)[:PHOTOS]):
         assert row["name"] == path.name
         expected = python_psnr(path, model, net)
