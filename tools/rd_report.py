@@ -85,6 +85,15 @@ def run_nqe_eval(args, name: str, flags: list) -> dict:
     return result
 
 
+def shown(path: Path) -> str:
+    """A path as the report records it: relative to the repository when inside it, so that
+    rd.json reads the same on every checkout."""
+    try:
+        return str(path.resolve().relative_to(REPO))
+    except ValueError:
+        return str(path)
+
+
 def without_nan(value):
     """JSON has no NaN (a run where no image fits has no means): write null instead."""
     if isinstance(value, float) and math.isnan(value):
@@ -163,8 +172,8 @@ def main(argv=None):
         for suffix, extra in (("", []), ("+ac", ["--entropy_code"])):
             result = run_nqe_eval(args, label + suffix,
                                   ["--encoder", str(encoder), "--decoder", str(decoder)] + extra)
-            report["ours"].append({"label": label + suffix, "encoder": str(encoder),
-                                   "decoder": str(decoder), **result})
+            report["ours"].append({"label": label + suffix, "encoder": shown(encoder),
+                                   "decoder": shown(decoder), **result})
     for codec in [c for c in args.codecs.split(",") if c]:
         for target in [float(b) for b in args.bpps.split(",")]:
             result = run_nqe_eval(args, f"{codec}-{target:g}bpp",
