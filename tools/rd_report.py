@@ -5,7 +5,8 @@ AVIF over a range of bitrates, on a folder of images (issue 6, item 5).
 Runs `nqe-eval rd` for
   * every pair models/encoder-<x>bpp.nqe + models/purenet-<x>bpp.onnx (a pair missing its
     decoder is skipped with a message), plus any --pair LABEL=ENCODER,DECODER, each with the
-    raw codes and with the lossless entropy coder ("+ac", --entropy_code);
+    raw codes and with the lossless entropy coder ("+ac", --entropy_code, plus --entropy_prior
+    models/encoder-X.prior where the encoder has one);
   * every baseline codec at every --bpps target;
 then writes <out>/rd.json (means per run, unreachable counts, best efforts), the raw output of
 each run in <out>/runs/, and <out>/rd-psnr.png, <out>/rd-msssim.png.
@@ -168,12 +169,16 @@ def main(argv=None):
                       "within_budget=0); 'all_images': means over every image, unreachable ones "
                       "at their smallest file (what the plots show)"}
     for label, encoder, decoder in our_pairs(args):
-        # Raw codes (patch-constant rate) and through the lossless entropy coder ("+ac").
-        for suffix, extra in (("", []), ("+ac", ["--entropy_code"])):
+        # Raw codes (patch-constant rate) and through the lossless entropy coder ("+ac"),
+        # started from the encoder's learned prior (encoder-X.prior) where there is one.
+        prior = encoder.with_suffix(".prior")
+        coded = ["--entropy_code"] + (["--entropy_prior", str(prior)] if prior.is_file() else [])
+        for suffix, extra in (("", []), ("+ac", coded)):
             result = run_nqe_eval(args, label + suffix,
                                   ["--encoder", str(encoder), "--decoder", str(decoder)] + extra)
+            shown_prior = {"entropy_prior": shown(prior)} if extra and prior.is_file() else {}
             report["ours"].append({"label": label + suffix, "encoder": shown(encoder),
-                                   "decoder": shown(decoder), **result})
+                                   "decoder": shown(decoder), **shown_prior, **result})
     for codec in [c for c in args.codecs.split(",") if c]:
         for target in [float(b) for b in args.bpps.split(",")]:
             result = run_nqe_eval(args, f"{codec}-{target:g}bpp",

@@ -23,6 +23,39 @@ struct EntropyRow {
   int64_t coded_bits = 0;
 };
 
+// Counts the coder's contexts over every image's codes and writes the prior they give.
+absl::Status LearnPrior(const EntropyOptions& options, const Engine& encoder, CodeShape shape,
+                        const std::vector<std::string>& paths, std::ostream& out) {
+  std::vector<ContextCounts> counts(paths.size(), ContextCounts(shape.channels));
+  Progress progress("learn prior", static_cast<int>(paths.size()));
+  absl::Status status =
+      ParallelFor(static_cast<int>(paths.size()), options.threads, [&](int i, int) -> absl::Status {
+        absl::StatusOr<cv::Mat> rgb = ReadRgb(paths[i]);
+        if (!rgb.ok()) return rgb.status();
+        absl::StatusOr<FrameCodes> codes = EncodeFrame(encoder, ToImageU8(*rgb), 1);
+        if (!codes.ok()) return codes.status();
+        if (absl::Status s = CountCodeContexts(*codes, shape, counts[i]); !s.ok()) return s;
+        progress.Tick();
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  ContextCounts total(shape.channels);
+  for (const ContextCounts& c : counts) total.Add(c);
+  int64_t bits = 0;
+  for (size_t k = 0; k < total.zeros.size(); ++k) bits += total.zeros[k] + total.ones[k];
+  const std::string provenance = absl::StrCat(
+      "learned by nqe-eval entropy --learn_prior from the codes of ", paths.size(), " images in ",
+      std::filesystem::path(options.images).filename().string(), " (", bits, " bits)\nencoder ",
+      std::filesystem::path(options.encoder).filename().string());
+  if (absl::Status s = EntropyPrior::FromCounts(total).Save(options.learn_prior, provenance);
+      !s.ok()) {
+    return s;
+  }
+  out << absl::StrFormat("prior=%s contexts=%d bits=%d images=%d\n", options.learn_prior,
+                         total.zeros.size(), bits, paths.size());
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status RunEntropy(const EntropyOptions& options, std::ostream& out) {
@@ -38,6 +71,14 @@ absl::Status RunEntropy(const EntropyOptions& options, std::ostream& out) {
   if (options.limit > 0 && static_cast<int>(paths->size()) > options.limit) {
     paths->resize(options.limit);
   }
+  if (!options.learn_prior.empty()) {
+    if (!options.prior.empty()) {
+      return absl::InvalidArgumentError("give --learn_prior or --entropy_prior, not both");
+    }
+    return LearnPrior(options, *encoder, *shape, *paths, out);
+  }
+  absl::StatusOr<EntropyPrior> prior = LoadEntropyPrior(options.prior, *shape);
+  if (!prior.ok()) return prior.status();
 
   std::vector<EntropyRow> rows(paths->size());
   Progress progress("entropy", static_cast<int>(paths->size()));
@@ -48,9 +89,9 @@ absl::Status RunEntropy(const EntropyOptions& options, std::ostream& out) {
         if (!rgb.ok()) return rgb.status();
         absl::StatusOr<FrameCodes> codes = EncodeFrame(*encoder, ToImageU8(*rgb), 1);
         if (!codes.ok()) return codes.status();
-        absl::StatusOr<std::vector<uint8_t>> coded = EntropyEncodeCodes(*codes, *shape);
+        absl::StatusOr<std::vector<uint8_t>> coded = EntropyEncodeCodes(*codes, *shape, *prior);
         if (!coded.ok()) return coded.status();
-        absl::StatusOr<FrameCodes> decoded = EntropyDecodeCodes(*coded, *codes, *shape);
+        absl::StatusOr<FrameCodes> decoded = EntropyDecodeCodes(*coded, *codes, *shape, *prior);
         if (!decoded.ok()) return decoded.status();
         if (decoded->bytes != codes->bytes) {  // the coder must be lossless: prove it per frame
           return absl::DataLossError(absl::StrCat(path, ": entropy decoding differs"));

@@ -11,10 +11,12 @@
 
 namespace nqe::eval {
 
-NqeCodec::NqeCodec(Engine encoder, CodeShape shape, const NqeCodecOptions& options,
+NqeCodec::NqeCodec(Engine encoder, CodeShape shape, EntropyPrior prior,
+                   const NqeCodecOptions& options,
                    std::vector<std::unique_ptr<PurenetDecoder>> decoders)
     : encoder_(std::move(encoder)),
       shape_(shape),
+      prior_(std::move(prior)),
       options_(options),
       decoders_(std::move(decoders)) {}
 
@@ -38,6 +40,18 @@ absl::StatusOr<CodeShape> EncoderCodeShape(const Engine& encoder) {
   return CodeShape{static_cast<int>(code.channels), static_cast<int>(code.height)};
 }
 
+absl::StatusOr<EntropyPrior> LoadEntropyPrior(const std::string& path, CodeShape shape) {
+  if (path.empty()) return EntropyPrior::Uniform(shape.channels);
+  absl::StatusOr<EntropyPrior> prior = EntropyPrior::Load(path);
+  if (!prior.ok()) return prior.status();
+  if (prior->channels() != shape.channels) {
+    return absl::InvalidArgumentError(absl::StrCat(path, " is a prior for ", prior->channels(),
+                                                   " code channels, the encoder has ",
+                                                   shape.channels));
+  }
+  return prior;
+}
+
 absl::StatusOr<std::unique_ptr<NqeCodec>> NqeCodec::Load(const std::string& encoder_path,
                                                          const std::string& decoder_path,
                                                          const NqeCodecOptions& options) {
@@ -45,6 +59,11 @@ absl::StatusOr<std::unique_ptr<NqeCodec>> NqeCodec::Load(const std::string& enco
   if (!encoder.ok()) return encoder.status();
   absl::StatusOr<CodeShape> shape = EncoderCodeShape(*encoder);
   if (!shape.ok()) return shape.status();
+  if (!options.entropy_prior.empty() && !options.entropy_code) {
+    return absl::InvalidArgumentError("an entropy prior applies only with entropy coding");
+  }
+  absl::StatusOr<EntropyPrior> prior = LoadEntropyPrior(options.entropy_prior, *shape);
+  if (!prior.ok()) return prior.status();
   std::vector<std::unique_ptr<PurenetDecoder>> decoders;
   for (int w = 0; w < std::max(1, options.workers); ++w) {
     absl::StatusOr<std::unique_ptr<PurenetDecoder>> decoder =
@@ -53,7 +72,7 @@ absl::StatusOr<std::unique_ptr<NqeCodec>> NqeCodec::Load(const std::string& enco
     decoders.push_back(*std::move(decoder));
   }
   return std::unique_ptr<NqeCodec>(
-      new NqeCodec(*std::move(encoder), *shape, options, std::move(decoders)));
+      new NqeCodec(*std::move(encoder), *shape, *std::move(prior), options, std::move(decoders)));
 }
 
 absl::StatusOr<std::pair<FrameCodes, int64_t>> NqeCodec::Transmit(FrameCodes codes) const {
@@ -61,9 +80,9 @@ absl::StatusOr<std::pair<FrameCodes, int64_t>> NqeCodec::Transmit(FrameCodes cod
     const int64_t bits = int64_t{codes.grid.count()} * codes.bits_per_patch;
     return std::make_pair(std::move(codes), bits);
   }
-  absl::StatusOr<std::vector<uint8_t>> coded = EntropyEncodeCodes(codes, shape_);
+  absl::StatusOr<std::vector<uint8_t>> coded = EntropyEncodeCodes(codes, shape_, prior_);
   if (!coded.ok()) return coded.status();
-  absl::StatusOr<FrameCodes> received = EntropyDecodeCodes(*coded, codes, shape_);
+  absl::StatusOr<FrameCodes> received = EntropyDecodeCodes(*coded, codes, shape_, prior_);
   if (!received.ok()) return received.status();
   if (received->bytes != codes.bytes) {
     return absl::DataLossError("entropy decoding did not restore the codes");

@@ -13,6 +13,7 @@
 #include "cloud_decoder/purenet/purenet_decoder.h"
 #include "edge_encoder/engine/engine.h"
 #include "opencv2/core.hpp"
+#include "tools/eval/entropy/entropy_prior.h"
 
 namespace nqe::eval {
 
@@ -21,6 +22,9 @@ absl::StatusOr<Engine> LoadEncoder(const std::string& path);
 
 // How the encoder's code bits are laid out: its output tensor, C x q x q.
 absl::StatusOr<CodeShape> EncoderCodeShape(const Engine& encoder);
+
+// The entropy prior at `path` checked against the code shape, or p = 1/2 if `path` is empty.
+absl::StatusOr<EntropyPrior> LoadEntropyPrior(const std::string& path, CodeShape shape);
 
 struct NqeRoundTrip {
   cv::Mat reconstruction;  // CV_8UC3, R, G, B, the input's size
@@ -37,6 +41,9 @@ struct NqeCodecOptions {
   // Send the codes through the lossless entropy coder (entropy/): the bits count its output,
   // and the image is decoded from the entropy-decoded codes.
   bool entropy_code = false;
+  // With entropy_code: the prior the coder's contexts start from (entropy/entropy_prior.h), a
+  // file learned for this encoder by `nqe-eval entropy --learn_prior`; empty = p = 1/2.
+  std::string entropy_prior;
   // Fraction of patches whose codes are lost on the way: the decoder gets them as missing and
   // fills them in from their neighbours. Which ones is a hash of (image seed, patch index).
   double patch_loss = 0;
@@ -55,7 +62,7 @@ class NqeCodec {
                                          uint64_t image_seed = 0) const;
 
  private:
-  NqeCodec(Engine encoder, CodeShape shape, const NqeCodecOptions& options,
+  NqeCodec(Engine encoder, CodeShape shape, EntropyPrior prior, const NqeCodecOptions& options,
            std::vector<std::unique_ptr<PurenetDecoder>> decoders);
 
   // The codes as the cloud receives them, and how many bits that took.
@@ -63,6 +70,7 @@ class NqeCodec {
 
   Engine encoder_;
   CodeShape shape_;
+  EntropyPrior prior_;
   NqeCodecOptions options_;
   std::vector<std::unique_ptr<PurenetDecoder>> decoders_;
 };

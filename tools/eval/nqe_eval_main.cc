@@ -4,7 +4,8 @@
 //                     [--mirror]
 //   nqe-eval rd --encoder <nqe> --decoder <onnx> --images <dir>
 //   nqe-eval rd --baseline jpeg|webp|jp2|avif --bpp <x> --images <dir>
-//   nqe-eval entropy --encoder <nqe> --images <dir>
+//   nqe-eval entropy --encoder <nqe> --images <dir> [--entropy_prior <file>]
+//   nqe-eval entropy --encoder <nqe> --images <dir> --learn_prior <file>
 //
 // Results go to stdout (the last line is the summary scripts parse), progress to stderr.
 #include <cstdio>
@@ -44,6 +45,13 @@ ABSL_FLAG(double, bpp, 0,
 ABSL_FLAG(bool, entropy_code, false,
           "rd (ours): send the codes through the lossless entropy coder and count its bits "
           "(the image is decoded from the entropy-decoded codes)");
+ABSL_FLAG(std::string, entropy_prior, "",
+          "rd (with --entropy_code), entropy: start the coder's contexts from this prior, learned "
+          "for the same encoder by 'entropy --learn_prior' (models/encoder-*.prior); both ends "
+          "need the same file. Default: every context starts at p = 1/2");
+ABSL_FLAG(std::string, learn_prior, "",
+          "entropy: instead of coding, count the coder's contexts over the codes of --images "
+          "(training photos, not the ones you evaluate on) and write the prior to this file");
 ABSL_FLAG(double, patch_loss, 0,
           "rd (ours): fraction of patches whose codes are lost on the way (chosen by a hash of "
           "image number and patch, so runs repeat); PURENET fills them in from their neighbours, "
@@ -61,13 +69,15 @@ constexpr char kUsage[] =
     "  nqe-eval classify --model <nqe> --data <cifar10 dir> [--limit N] [--predictions FILE]\n"
     "                    [--mirror]\n"
     "  nqe-eval rd --encoder <nqe> --decoder <onnx> --images <dir> [--entropy_code]\n"
-    "             [--patch_loss F]\n"
+    "             [--entropy_prior FILE] [--patch_loss F]\n"
     "  nqe-eval rd --baseline jpeg|webp|jp2|avif --bpp <x> --images <dir>\n"
-    "  nqe-eval entropy --encoder <nqe> --images <dir>\n"
+    "  nqe-eval entropy --encoder <nqe> --images <dir> [--entropy_prior FILE]\n"
+    "  nqe-eval entropy --encoder <nqe> --images <train dir> --learn_prior FILE\n"
     "classify ends with 'accuracy=<fraction> images=<n> param_bits=<n> activation_bits=<n>';\n"
     "rd prints a CSV row per image, then 'bpp=<x> psnr=<dB> msssim=<x> blockiness=<x>'\n"
     "(baselines add ' unreachable=<n>'); entropy prints the bits the lossless entropy coder\n"
-    "saves on the codes: 'raw_bpp=<x> coded_bpp=<x> saving=<fraction> images=<n>'.\n"
+    "saves on the codes: 'raw_bpp=<x> coded_bpp=<x> saving=<fraction> images=<n>', or with\n"
+    "--learn_prior 'prior=<file> contexts=<n> bits=<n> images=<n>'.\n"
     "Run with --help for every flag.";
 
 std::string DefaultCacheDir(const char* argv0) {
@@ -118,6 +128,7 @@ int main(int argc, char** argv) {
     o.limit = absl::GetFlag(FLAGS_limit);
     o.block_size = absl::GetFlag(FLAGS_block_size);
     o.entropy_code = absl::GetFlag(FLAGS_entropy_code);
+    o.entropy_prior = absl::GetFlag(FLAGS_entropy_prior);
     o.patch_loss = absl::GetFlag(FLAGS_patch_loss);
     status = nqe::eval::RunRd(o, std::cout);
   } else if (command == "entropy") {
@@ -126,6 +137,8 @@ int main(int argc, char** argv) {
     o.images = absl::GetFlag(FLAGS_images);
     o.threads = absl::GetFlag(FLAGS_threads);
     o.limit = absl::GetFlag(FLAGS_limit);
+    o.prior = absl::GetFlag(FLAGS_entropy_prior);
+    o.learn_prior = absl::GetFlag(FLAGS_learn_prior);
     status = nqe::eval::RunEntropy(o, std::cout);
   } else {
     std::fprintf(stderr, "nqe-eval: unknown subcommand '%s' (classify, rd or entropy)\n",

@@ -72,6 +72,9 @@ absl::Status CheckOptions(const RdOptions& o) {
   if (!ours && (o.entropy_code || o.patch_loss != 0)) {
     return absl::InvalidArgumentError("--entropy_code and --patch_loss apply to our codec only");
   }
+  if (!o.entropy_prior.empty() && !o.entropy_code) {
+    return absl::InvalidArgumentError("--entropy_prior needs --entropy_code");
+  }
   if (!(o.patch_loss >= 0 && o.patch_loss < 1)) {
     return absl::InvalidArgumentError("--patch_loss must be in [0, 1)");
   }
@@ -98,8 +101,13 @@ absl::Status RunRd(const RdOptions& options, std::ostream& out) {
   Reconstructor reconstruct;
   std::string label;
   if (options.baseline.empty()) {
-    absl::StatusOr<std::unique_ptr<NqeCodec>> codec = NqeCodec::Load(
-        options.encoder, options.decoder, {workers, options.entropy_code, options.patch_loss});
+    NqeCodecOptions codec_options;
+    codec_options.workers = workers;
+    codec_options.entropy_code = options.entropy_code;
+    codec_options.entropy_prior = options.entropy_prior;
+    codec_options.patch_loss = options.patch_loss;
+    absl::StatusOr<std::unique_ptr<NqeCodec>> codec =
+        NqeCodec::Load(options.encoder, options.decoder, codec_options);
     if (!codec.ok()) return codec.status();
     // Each worker runs its own decoder; OpenCV's inner threads would only oversubscribe.
     cv::setNumThreads(1);

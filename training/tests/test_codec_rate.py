@@ -15,9 +15,10 @@ def coder_context(m, ch, y, x, side):
         return 2 if cc < 0 or yy < 0 or xx < 0 else int(m[cc, yy, xx])
 
     left, above, previous = neighbour(ch, y, x - 1), neighbour(ch, y - 1, x), neighbour(ch - 1, y, x)
+    previous2 = neighbour(ch - 2, y, x)
     right_known = y % side == 0 or x % side != side - 1
     above_right = neighbour(ch, y - 1, x + 1) if right_known and x + 1 < w else 2
-    return ch * 81 + ((left * 3 + above) * 3 + previous) * 3 + above_right
+    return ch * 243 + (((left * 3 + above) * 3 + previous) * 3 + above_right) * 3 + previous2
 
 
 def test_contexts_are_the_coders():

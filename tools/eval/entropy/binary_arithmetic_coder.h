@@ -21,6 +21,10 @@ class AdaptiveBitModel {
   // 1/32 (LZMA's) 38.2 %; mixing a 1/16 and a 1/128 estimate 36.5 %.
   static constexpr int kShift = 4;
 
+  AdaptiveBitModel() = default;
+  // Starts at a learned probability (entropy_prior.h) instead of 1/2; `p0` in [1, kOne - 1].
+  explicit AdaptiveBitModel(uint32_t p0) : p0_(p0) {}
+
   uint32_t p0() const { return p0_; }
   void Update(bool bit) {
     if (bit) {

@@ -28,13 +28,15 @@ int CodeMap::Context(const Position& p) const {
   const int left = Neighbour(p.channel, p.y, p.x - 1);
   const int above = Neighbour(p.channel, p.y - 1, p.x);
   const int previous_channel = Neighbour(p.channel - 1, p.y, p.x);
+  const int second_previous_channel = Neighbour(p.channel - 2, p.y, p.x);
   const int q = shape_.side;
   // Above-right is known unless it lies in the patch to the right (not yet coded).
   const bool right_known = p.y % q == 0 || p.x % q != q - 1;
   const int above_right =
       right_known && p.x + 1 < width_ ? Neighbour(p.channel, p.y - 1, p.x + 1) : 2;
-  return p.channel * kContextsPerChannel + ((left * 3 + above) * 3 + previous_channel) * 3 +
-         above_right;
+  return p.channel * kContextsPerChannel +
+         (((left * 3 + above) * 3 + previous_channel) * 3 + above_right) * 3 +
+         second_previous_channel;
 }
 
 }  // namespace nqe::eval

@@ -1,16 +1,20 @@
 // The entropy coder is lossless, near the entropy on skewed bits, and never much larger than
 // the raw codes on incompressible ones.
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <random>
 
 #include "gtest/gtest.h"
 #include "tools/eval/entropy/binary_arithmetic_coder.h"
+#include "tools/eval/entropy/entropy_prior.h"
 #include "tools/eval/entropy/frame_codes_coder.h"
 
 namespace nqe::eval {
 namespace {
 
 constexpr CodeShape kShape{16, 4};  // 256 bits per 32 x 32 patch, as the 0.25 bpp encoder
+const EntropyPrior kNoPrior = EntropyPrior::Uniform(kShape.channels);
 
 FrameCodes RandomCodes(int rows, int cols, double p_one, uint32_t seed) {
   FrameCodes codes;
@@ -28,8 +32,9 @@ FrameCodes RandomCodes(int rows, int cols, double p_one, uint32_t seed) {
   return codes;
 }
 
-void ExpectRoundTrip(const FrameCodes& codes, const std::vector<uint8_t>& coded) {
-  auto decoded = EntropyDecodeCodes(coded, codes, kShape);
+void ExpectRoundTrip(const FrameCodes& codes, const std::vector<uint8_t>& coded,
+                     const EntropyPrior& prior = EntropyPrior::Uniform(kShape.channels)) {
+  auto decoded = EntropyDecodeCodes(coded, codes, kShape, prior);
   ASSERT_TRUE(decoded.ok()) << decoded.status();
   EXPECT_EQ(decoded->bytes, codes.bytes);
 }
@@ -53,7 +58,7 @@ TEST(BinaryArithmeticCoderTest, RoundTripsNearTheEntropy) {
 
 TEST(FrameCodesCoderTest, RandomCodesRoundTripAndBarelyGrow) {
   const FrameCodes codes = RandomCodes(11, 16, 0.5, 2);
-  auto coded = EntropyEncodeCodes(codes, kShape);
+  auto coded = EntropyEncodeCodes(codes, kShape, kNoPrior);
   ASSERT_TRUE(coded.ok()) << coded.status();
   ExpectRoundTrip(codes, *coded);
   EXPECT_LT(coded->size(), codes.bytes.size() * 1.03 + 8);
@@ -61,15 +66,15 @@ TEST(FrameCodesCoderTest, RandomCodesRoundTripAndBarelyGrow) {
 
 TEST(FrameCodesCoderTest, RedundantCodesShrink) {
   const FrameCodes zeros = RandomCodes(4, 5, 0.0, 3);
-  auto coded = EntropyEncodeCodes(zeros, kShape);
+  auto coded = EntropyEncodeCodes(zeros, kShape, kNoPrior);
   ASSERT_TRUE(coded.ok());
   ExpectRoundTrip(zeros, *coded);
-  // Mostly the cost of teaching each of the 1296 contexts that 1s do not occur.
+  // Mostly the cost of teaching each context that 1s do not occur.
   EXPECT_LT(coded->size(), zeros.bytes.size() / 4);
 
-  // H(0.2) = 0.72 bits per bit, plus the cost of learning 1296 contexts.
+  // H(0.2) = 0.72 bits per bit, plus the cost of learning the contexts.
   const FrameCodes skewed = RandomCodes(16, 24, 0.2, 4);
-  coded = EntropyEncodeCodes(skewed, kShape);
+  coded = EntropyEncodeCodes(skewed, kShape, kNoPrior);
   ASSERT_TRUE(coded.ok());
   ExpectRoundTrip(skewed, *coded);
   EXPECT_LT(coded->size(), skewed.bytes.size() * 0.8);
@@ -78,7 +83,7 @@ TEST(FrameCodesCoderTest, RedundantCodesShrink) {
 TEST(FrameCodesCoderTest, SingleAndOddGridsRoundTrip) {
   for (auto [rows, cols] : {std::pair{1, 1}, std::pair{1, 7}, std::pair{5, 1}}) {
     const FrameCodes codes = RandomCodes(rows, cols, 0.3, rows * 10 + cols);
-    auto coded = EntropyEncodeCodes(codes, kShape);
+    auto coded = EntropyEncodeCodes(codes, kShape, kNoPrior);
     ASSERT_TRUE(coded.ok());
     ExpectRoundTrip(codes, *coded);
   }
@@ -86,7 +91,96 @@ TEST(FrameCodesCoderTest, SingleAndOddGridsRoundTrip) {
 
 TEST(FrameCodesCoderTest, RefusesAMismatchedShape) {
   const FrameCodes codes = RandomCodes(2, 2, 0.5, 5);
-  EXPECT_FALSE(EntropyEncodeCodes(codes, CodeShape{8, 4}).ok());
+  EXPECT_FALSE(EntropyEncodeCodes(codes, CodeShape{8, 4}, kNoPrior).ok());
+  EXPECT_FALSE(EntropyEncodeCodes(codes, kShape, EntropyPrior::Uniform(8)).ok());
+  std::vector<uint8_t> coded(16, 0);
+  EXPECT_FALSE(EntropyDecodeCodes(coded, codes, kShape, EntropyPrior::Uniform(8)).ok());
+}
+
+// Codes whose channel c repeats channel c - 2 on every other channel and are otherwise skewed
+// bits: structure the contexts can learn (prev2 sees the repeat).
+FrameCodes StructuredCodes(int rows, int cols, uint32_t seed) {
+  FrameCodes codes = RandomCodes(rows, cols, 0.25, seed);
+  const int q2 = kShape.side * kShape.side;
+  for (int patch = 0; patch < codes.grid.count(); ++patch) {
+    uint8_t* code = codes.bytes.data() + static_cast<size_t>(patch) * codes.bytes_per_patch();
+    for (int c = 2; c < kShape.channels; c += 2) {
+      for (int i = 0; i < q2; ++i) {
+        const int from = (c - 2) * q2 + i, to = c * q2 + i;
+        const bool bit = code[from / 8] >> (from % 8) & 1;
+        code[to / 8] = static_cast<uint8_t>((code[to / 8] & ~(1u << (to % 8))) | (bit << (to % 8)));
+      }
+    }
+  }
+  return codes;
+}
+
+TEST(EntropyPriorTest, ALearnedPriorCodesSimilarFramesSmallerAndLosslessly) {
+  ContextCounts counts(kShape.channels);
+  for (uint32_t seed = 10; seed < 14; ++seed) {
+    ASSERT_TRUE(CountCodeContexts(StructuredCodes(8, 8, seed), kShape, counts).ok());
+  }
+  const EntropyPrior prior = EntropyPrior::FromCounts(counts);
+  const FrameCodes frame = StructuredCodes(3, 4, 99);  // small: learning costs the most here
+  auto with_prior = EntropyEncodeCodes(frame, kShape, prior);
+  auto without = EntropyEncodeCodes(frame, kShape, kNoPrior);
+  ASSERT_TRUE(with_prior.ok() && without.ok());
+  ExpectRoundTrip(frame, *with_prior, prior);
+  EXPECT_LT(with_prior->size(), without->size() * 0.85);
+  // Decoding with another prior than the encoder's does not give the codes back.
+  auto wrong = EntropyDecodeCodes(*with_prior, frame, kShape, kNoPrior);
+  ASSERT_TRUE(wrong.ok());
+  EXPECT_NE(wrong->bytes, frame.bytes);
+}
+
+TEST(EntropyPriorTest, CountsFollowTheBits) {
+  ContextCounts counts(kShape.channels);
+  const FrameCodes zeros = RandomCodes(2, 3, 0.0, 1);
+  ASSERT_TRUE(CountCodeContexts(zeros, kShape, counts).ok());
+  int64_t zero_total = 0, one_total = 0;
+  for (size_t k = 0; k < counts.zeros.size(); ++k) {
+    zero_total += counts.zeros[k];
+    one_total += counts.ones[k];
+  }
+  EXPECT_EQ(zero_total, int64_t{6} * kShape.bits());
+  EXPECT_EQ(one_total, 0);
+  ContextCounts other(8);
+  EXPECT_FALSE(CountCodeContexts(zeros, kShape, other).ok());
+}
+
+TEST(EntropyPriorTest, SavesAndLoadsExactly) {
+  ContextCounts counts(kShape.channels);
+  ASSERT_TRUE(CountCodeContexts(StructuredCodes(6, 6, 7), kShape, counts).ok());
+  const EntropyPrior prior = EntropyPrior::FromCounts(counts);
+  const std::string path =
+      (std::filesystem::temp_directory_path() / "nqe_entropy_prior_test.prior").string();
+  ASSERT_TRUE(prior.Save(path, "test prior\nsecond comment line").ok());
+  auto loaded = EntropyPrior::Load(path);
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_EQ(loaded->channels(), kShape.channels);
+  // The same starting models: the same bytes out.
+  const FrameCodes frame = StructuredCodes(2, 5, 8);
+  EXPECT_EQ(*EntropyEncodeCodes(frame, kShape, prior), *EntropyEncodeCodes(frame, kShape, *loaded));
+  std::filesystem::remove(path);
+}
+
+TEST(EntropyPriorTest, RejectsMalformedFiles) {
+  const std::string path =
+      (std::filesystem::temp_directory_path() / "nqe_entropy_prior_bad.prior").string();
+  auto load = [&](const std::string& text) {
+    std::ofstream(path) << text;
+    return EntropyPrior::Load(path).status();
+  };
+  EXPECT_EQ(EntropyPrior::Load(path + ".missing").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_FALSE(load("not a prior\n").ok());
+  EXPECT_FALSE(load("nqe-entropy-prior 1\nchannels 1 contexts_per_channel 81\n").ok());
+  std::string one_channel = "nqe-entropy-prior 1\nchannels 1 contexts_per_channel 243\n";
+  for (int k = 0; k < 243; ++k) one_channel += "2048 ";
+  EXPECT_TRUE(load(one_channel + "\n").ok());
+  EXPECT_FALSE(load(one_channel + "2048\n").ok());                                  // one too many
+  EXPECT_FALSE(load(one_channel.substr(0, one_channel.size() - 5) + "0 \n").ok());  // p = 0
+  EXPECT_FALSE(load(one_channel.substr(0, one_channel.size() - 5) + "x \n").ok());
+  std::filesystem::remove(path);
 }
 
 }  // namespace

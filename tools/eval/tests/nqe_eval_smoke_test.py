@@ -2,7 +2,7 @@
 """End-to-end smoke test of nqe-eval, run by ctest (tools/eval/CMakeLists.txt).
 
 rd: our codec with the tiny committed pair (testdata/, see testdata/README.md) and one baseline
-on three small synthetic images; classify: the golden classifier (tests/golden/net_classifier.nqe,
+on three small synthetic images; entropy: a prior learned on those images, then coding with it; classify: the golden classifier (tests/golden/net_classifier.nqe,
 16 x 16 input) on a synthetic CIFAR-10 test_batch.bin of 32 x 32 records, which the tool resizes.
 Checks the output formats and counts, not quality (the models are untrained or random).
 """
@@ -19,14 +19,15 @@ import numpy as np
 FLOAT = r"[-+0-9.eE]+|nan|inf"
 RD_OURS = re.compile(rf"^bpp=({FLOAT}) psnr=({FLOAT}) msssim=({FLOAT}) blockiness=({FLOAT})$")
 RD_BASELINE = re.compile(RD_OURS.pattern[:-1] + r" unreachable=(\d+)$")
+ENTROPY = re.compile(rf"^raw_bpp=({FLOAT}) coded_bpp=({FLOAT}) saving=({FLOAT}) images=(\d+)$")
 CLASSIFY = re.compile(r"^accuracy=([0-9.]+) images=(\d+) param_bits=(\d+) activation_bits=(\d+)$")
 
 
-def run(cmd):
+def run(cmd, expect_fail=False):
     done = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, timeout=60)
-    if done.returncode != 0:
+    if (done.returncode != 0) != expect_fail:
         sys.exit(f"FAIL: {' '.join(map(str, cmd))} exited {done.returncode}\n{done.stderr}")
-    return done.stdout.strip().splitlines()
+    return (done.stderr if expect_fail else done.stdout).strip().splitlines()
 
 
 def check(condition, message):
@@ -79,6 +80,35 @@ def test_rd(nqe_eval, testdata, folder):
     check(unreachable == int(summary.group(5)), "unreachable count matches the rows")
 
 
+def test_entropy(nqe_eval, testdata, folder):
+    """Run after test_rd, on its images."""
+    encoder, prior = testdata / "encoder-tiny.nqe", folder / "tiny.prior"
+    lines = run([nqe_eval, "entropy", "--encoder", encoder, "--images", folder,
+                 "--learn_prior", prior])
+    check(re.match(rf"^prior={re.escape(str(prior))} contexts=3888 bits=\d+ images=3$", lines[-1]),
+          f"learn_prior summary line: {lines[-1]}")
+    header = prior.read_text().splitlines()[:2]
+    check(header == ["nqe-entropy-prior 1", "channels 16 contexts_per_channel 243"],
+          f"prior header {header}")
+    plain = ENTROPY.match(run([nqe_eval, "entropy", "--encoder", encoder, "--images", folder])[-1])
+    primed = ENTROPY.match(run([nqe_eval, "entropy", "--encoder", encoder, "--images", folder,
+                                "--entropy_prior", prior])[-1])
+    check(plain and primed, "entropy summary lines")
+    # Learned on these very images, the prior must help (here, not as a quality claim).
+    check(float(primed.group(2)) < float(plain.group(2)),
+          f"coded bpp with the prior {primed.group(2)} vs without {plain.group(2)}")
+    rd = [nqe_eval, "rd", "--encoder", encoder, "--decoder", testdata / "purenet-tiny.onnx",
+          "--images", folder, "--entropy_prior", prior]
+    err = run(rd, expect_fail=True)
+    check(any("--entropy_prior needs --entropy_code" in l for l in err), f"rd without coding: {err}")
+    lines = run(rd + ["--entropy_code"])
+    check(RD_OURS.match(lines[-1]), f"rd with the prior: {lines[-1]}")
+    (folder / "bad.prior").write_text("nqe-entropy-prior 1\nchannels 8 contexts_per_channel 243\n")
+    err = run([nqe_eval, "entropy", "--encoder", encoder, "--images", folder,
+               "--entropy_prior", folder / "bad.prior"], expect_fail=True)
+    check(any("bad.prior" in l for l in err), f"a malformed prior is refused by name: {err}")
+
+
 def test_classify(nqe_eval, golden, folder):
     rng = np.random.default_rng(1)
     n = 25
@@ -113,6 +143,7 @@ def main():
         rd_dir.mkdir()
         cls_dir.mkdir()
         test_rd(args.nqe_eval, args.testdata, rd_dir)
+        test_entropy(args.nqe_eval, args.testdata, rd_dir)
         test_classify(args.nqe_eval, args.golden, cls_dir)
     print("nqe-eval smoke test passed")
 

@@ -165,7 +165,10 @@ def train(args) -> dict:
             freeze_bsn(codec)
         codec.load_state_dict(state["model"])
         opt.load_state_dict(state["optimizer"])
-        if "rate_model" in state:  # checkpoints before the rate estimate start it afresh
+        # Checkpoints from before the rate estimate, or from before its contexts changed, start
+        # it afresh (it follows the code within a few hundred steps).
+        saved = state.get("rate_model", {}).get("logits")
+        if saved is not None and saved.shape == rate_model.logits.shape:
             rate_model.load_state_dict(state["rate_model"])
             rate_opt.load_state_dict(state["rate_optimizer"])
         step, log = state["step"], state["log"]
