@@ -70,7 +70,8 @@ def test_zoo_configs_have_the_documented_bitrates():
     for name, bpp in (("codec-0.125bpp", 0.125), ("codec-0.25bpp", 0.25), ("codec-0.5bpp", 0.5),
                       ("codec-0.25bpp-deep", 0.25), ("codec-0.25bpp-2x2", 0.25),
                       ("codec-0.3125bpp-deep", 0.3125), ("codec-0.34375bpp-deep", 0.34375),
-                      ("codec-0.34375bpp-deeper", 0.34375)):
+                      ("codec-0.34375bpp-deeper", 0.34375),
+                      ("codec-0.359375bpp-deeper", 0.359375)):
         enc = Codec(load_config(name)).encoder
         assert enc.bits_per_patch / enc.patch ** 2 == bpp
 
