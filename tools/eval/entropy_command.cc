@@ -1,6 +1,8 @@
 #include "tools/eval/entropy_command.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -23,21 +25,34 @@ struct EntropyRow {
   int64_t coded_bits = 0;
 };
 
+// Reads and encodes every image, one per worker thread, and hands its codes to `use`.
+absl::Status ForEachImageCodes(
+    const std::vector<std::string>& paths, const Engine& encoder, int threads, const char* label,
+    const std::function<absl::Status(int image, int worker, const cv::Mat& rgb,
+                                     const FrameCodes& codes)>& use) {
+  Progress progress(label, static_cast<int>(paths.size()));
+  return ParallelFor(static_cast<int>(paths.size()), threads,
+                     [&](int i, int worker) -> absl::Status {
+                       absl::StatusOr<cv::Mat> rgb = ReadRgb(paths[i]);
+                       if (!rgb.ok()) return rgb.status();
+                       absl::StatusOr<FrameCodes> codes = EncodeFrame(encoder, ToImageU8(*rgb), 1);
+                       if (!codes.ok()) return codes.status();
+                       if (absl::Status s = use(i, worker, *rgb, *codes); !s.ok()) return s;
+                       progress.Tick();
+                       return absl::OkStatus();
+                     });
+}
+
 // Counts the coder's contexts over every image's codes and writes the prior they give.
 absl::Status LearnPrior(const EntropyOptions& options, const Engine& encoder, CodeShape shape,
                         const std::vector<std::string>& paths, std::ostream& out) {
-  std::vector<ContextCounts> counts(paths.size(), ContextCounts(shape.channels));
-  Progress progress("learn prior", static_cast<int>(paths.size()));
+  // One tally per worker (ParallelFor runs at least one, at most `threads`).
+  std::vector<ContextCounts> counts(std::max(1, options.threads), ContextCounts(shape.channels));
   absl::Status status =
-      ParallelFor(static_cast<int>(paths.size()), options.threads, [&](int i, int) -> absl::Status {
-        absl::StatusOr<cv::Mat> rgb = ReadRgb(paths[i]);
-        if (!rgb.ok()) return rgb.status();
-        absl::StatusOr<FrameCodes> codes = EncodeFrame(encoder, ToImageU8(*rgb), 1);
-        if (!codes.ok()) return codes.status();
-        if (absl::Status s = CountCodeContexts(*codes, shape, counts[i]); !s.ok()) return s;
-        progress.Tick();
-        return absl::OkStatus();
-      });
+      ForEachImageCodes(paths, encoder, options.threads, "learn prior",
+                        [&](int, int worker, const cv::Mat&, const FrameCodes& codes) {
+                          return CountCodeContexts(codes, shape, counts[worker]);
+                        });
   if (!status.ok()) return status;
   ContextCounts total(shape.channels);
   for (const ContextCounts& c : counts) total.Add(c);
@@ -81,25 +96,20 @@ absl::Status RunEntropy(const EntropyOptions& options, std::ostream& out) {
   if (!prior.ok()) return prior.status();
 
   std::vector<EntropyRow> rows(paths->size());
-  Progress progress("entropy", static_cast<int>(paths->size()));
-  absl::Status status = ParallelFor(
-      static_cast<int>(paths->size()), options.threads, [&](int i, int) -> absl::Status {
+  absl::Status status = ForEachImageCodes(
+      *paths, *encoder, options.threads, "entropy",
+      [&](int i, int, const cv::Mat& rgb, const FrameCodes& codes) -> absl::Status {
         const std::string& path = (*paths)[i];
-        absl::StatusOr<cv::Mat> rgb = ReadRgb(path);
-        if (!rgb.ok()) return rgb.status();
-        absl::StatusOr<FrameCodes> codes = EncodeFrame(*encoder, ToImageU8(*rgb), 1);
-        if (!codes.ok()) return codes.status();
-        absl::StatusOr<std::vector<uint8_t>> coded = EntropyEncodeCodes(*codes, *shape, *prior);
+        absl::StatusOr<std::vector<uint8_t>> coded = EntropyEncodeCodes(codes, *shape, *prior);
         if (!coded.ok()) return coded.status();
-        absl::StatusOr<FrameCodes> decoded = EntropyDecodeCodes(*coded, *codes, *shape, *prior);
+        absl::StatusOr<FrameCodes> decoded = EntropyDecodeCodes(*coded, codes, *shape, *prior);
         if (!decoded.ok()) return decoded.status();
-        if (decoded->bytes != codes->bytes) {  // the coder must be lossless: prove it per frame
+        if (decoded->bytes != codes.bytes) {  // the coder must be lossless: prove it per frame
           return absl::DataLossError(absl::StrCat(path, ": entropy decoding differs"));
         }
-        rows[i] = {std::filesystem::path(path).filename().string(), rgb->cols, rgb->rows,
-                   int64_t{codes->grid.count()} * codes->bits_per_patch,
+        rows[i] = {std::filesystem::path(path).filename().string(), rgb.cols, rgb.rows,
+                   int64_t{codes.grid.count()} * codes.bits_per_patch,
                    static_cast<int64_t>(coded->size()) * 8};
-        progress.Tick();
         return absl::OkStatus();
       });
   if (!status.ok()) return status;
