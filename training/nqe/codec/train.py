@@ -31,7 +31,7 @@ from .config import load_config, names
 from .export import chain_logs, export_and_evaluate
 from .model import Codec
 from .photos import CropSampler, image_paths, read_rgb
-from .rate import ContextRate
+from .rate import ContextRate, RateWeight
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -51,6 +51,10 @@ def parse_args(argv=None):
                    help="weight of the estimated entropy-coded bits per pixel in the loss (rate.py), "
                         "trading distortion for coded size; default off (the estimate is then only "
                         "logged, as coded~)")
+    p.add_argument("--rate-target", type=float, default=None, metavar="BPP",
+                   help="adapt the rate weight every step (starting from --rate, default 0.003) so "
+                        "the estimated coded bpp of the training crops settles at BPP (rate.py "
+                        "RateWeight); the weight is logged and kept in checkpoints")
     p.add_argument("--val-dir", type=Path, default=REPO.parent / "shared/data/photos/val", help="validation photos (default ../shared/data/photos/val)")
     p.add_argument("--val-every", type=int, default=500, help="steps between validation PSNR checks (default 500)")
     p.add_argument("--val-images", type=int, default=8, help="validation images used during training (default 8; the final evaluation uses all)")
@@ -153,6 +157,8 @@ def train(args) -> dict:
     # fast enough to track it whatever the codec's schedule.
     rate_model = ContextRate(codec.encoder.code_channels)
     rate_opt = torch.optim.Adam(rate_model.parameters(), lr=1e-2)
+    rate_on = bool(args.rate) or args.rate_target is not None
+    rate_weight = RateWeight(args.rate or (0.003 if args.rate_target else 1.0), args.rate_target)
     sampler = CropSampler(args.train_dir, args.crop, args.seed)
     val_images = [read_rgb(p) for p in image_paths(args.val_dir)[: args.val_images]]
     log, step, bsn_step, frozen = [], 0, int(args.bsn_at * args.steps), False
@@ -171,6 +177,8 @@ def train(args) -> dict:
         if saved is not None and saved.shape == rate_model.logits.shape:
             rate_model.load_state_dict(state["rate_model"])
             rate_opt.load_state_dict(state["rate_optimizer"])
+        if args.rate_target and "rate_weight" in state:  # the adapted weight, not --rate again
+            rate_weight.weight = state["rate_weight"]
         step, log = state["step"], state["log"]
         prior_log = state.get("prior_log", [])
         sampler.generator.set_state(state["sampler"])
@@ -201,16 +209,17 @@ def train(args) -> dict:
             out = codec.decode(bits, grid, mask)
         mse = ((out.float() - crops.float() / 255) ** 2).mean()
         loss = mse + args.decorrelate * decorrelation_penalty(bits) if args.decorrelate else mse
-        # Without --rate the estimate trains only its table (the code map is detached).
+        # Without a rate term the estimate trains only its table (the code map is detached).
         code_map = code_grid.tile_codes(bits.float(), *grid)
-        coded_bpp = rate_model(code_map if args.rate else code_map.detach(),
+        coded_bpp = rate_model(code_map if rate_on else code_map.detach(),
                                bits.shape[-1]) / crops[:, 0].numel()
-        loss = loss + (args.rate or 1.0) * coded_bpp
+        loss = loss + rate_weight.weight * coded_bpp
         opt.zero_grad(set_to_none=True)
         rate_opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
         rate_opt.step()
+        rate_weight.update(coded_bpp.item())
         step += 1
         window.append(mse.item())  # the PSNR figures, without the penalties
         coded_window.append(coded_bpp.item())
@@ -221,6 +230,8 @@ def train(args) -> dict:
                      "code_corr2": decorrelation_penalty(bits.detach()).item(),
                      "coded_bpp": sum(coded_window) / len(coded_window),
                      "lr": opt.param_groups[0]["lr"], "elapsed_s": round(elapsed, 1)}
+            if rate_on:
+                entry["rate_weight"] = rate_weight.weight
             if step % args.val_every == 0 or step == args.steps:
                 entry["val_psnr"], entry["val_coded_bpp"] = validate(codec, val_images, bf16,
                                                                      rate_model)
@@ -231,12 +242,14 @@ def train(args) -> dict:
                   f" corr2 {entry['code_corr2']:.4f} coded~{entry['coded_bpp']:.3f} bpp"
                   + (f" val {entry['val_psnr']:.2f} dB coded~{entry['val_coded_bpp']:.3f} bpp"
                      if "val_psnr" in entry else "")
+                  + (f" rate-weight {rate_weight.weight:.2e}" if rate_on else "")
                   + f" lr {entry['lr']:.2e} ETA {eta / 60:.1f} min", flush=True)
         if step % args.checkpoint_every == 0 or step == args.steps:
             save_checkpoint(ckpt, {"step": step, "model": codec.state_dict(),
                                    "optimizer": opt.state_dict(), "log": log, "prior_log": prior_log,
                                    "rate_model": rate_model.state_dict(),
                                    "rate_optimizer": rate_opt.state_dict(),
+                                   "rate_weight": rate_weight.weight,
                                    "sampler": sampler.generator.get_state(), "bsn_frozen": frozen,
                                    "config": config, "args": vars(args)})
     (args.out / "log.json").write_text(json.dumps(log, indent=1, default=str))
