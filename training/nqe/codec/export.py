@@ -116,7 +116,8 @@ def export_and_evaluate(codec, config: dict, log: list, args, prior_log=()) -> d
     enc_path, dec_path = out / f"encoder-{name}.nqe", out / f"purenet-{name}.onnx"
     command = "PYTHONPATH=training /usr/bin/python3 -m nqe.codec.train " + " ".join(
         f"--{k.replace('_', '-')} {v}" for k, v in vars(args).items()
-        if k in ("config", "init_from", "steps", "batch", "crop", "lr", "bsn_at", "seed", "decorrelate")
+        if k in ("config", "init_from", "steps", "batch", "crop", "lr", "bsn_at", "seed", "decorrelate",
+                 "rate", "rate_target")
         and v is not None)
     wall = log[-1]["elapsed_s"] if log else 0
     provenance = {"training_command": command, "data": str(args.train_dir),
