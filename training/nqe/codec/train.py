@@ -219,10 +219,11 @@ def train(args) -> dict:
         loss.backward()
         opt.step()
         rate_opt.step()
-        rate_weight.update(coded_bpp.item())
+        coded = coded_bpp.item()
+        rate_weight.update(coded)
         step += 1
         window.append(mse.item())  # the PSNR figures, without the penalties
-        coded_window.append(coded_bpp.item())
+        coded_window.append(coded)
         if step % args.log_every == 0 or step == args.steps:
             elapsed = time.time() - started
             train_psnr = 10 * math.log10(1 / max(sum(window) / len(window), 1e-10))
