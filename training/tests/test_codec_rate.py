@@ -5,7 +5,10 @@ import math
 import pytest
 import torch
 
-from nqe.codec.rate import ContextRate, RateWeight, contexts
+from nqe.codec.config import load_config
+from nqe.codec.model import Codec
+from nqe.codec.rate import CONTEXTS_PER_CHANNEL, ContextRate, RateWeight, contexts
+from nqe.codec.train import init_from, save_checkpoint
 
 
 def coder_context(m, ch, y, x, side):
@@ -74,3 +77,38 @@ def test_rate_weight_settles_the_rate_at_its_target():
         assert abs(rate_of(w.weight) - 0.25) < 0.0025, start
     with pytest.raises(ValueError):
         RateWeight(0.0, target=0.25)
+
+
+def test_grown_table_keeps_the_old_channels_entries():
+    """--init-from carries the rate table over: a code grown by appending channels keeps its
+    old channels' probabilities (contexts are numbered channel by channel), the new channels
+    start at p = 1/2, and a table of another context layout is refused by its size."""
+    small = ContextRate(3)
+    small.logits.data.normal_()
+    grown = ContextRate(5)
+    assert grown.load_grown(small.logits.detach()) == 3
+    n = 3 * CONTEXTS_PER_CHANNEL
+    assert torch.equal(grown.logits[:n], small.logits[:n])
+    assert bool((grown.logits[n:] == 0).all())
+    same = ContextRate(3)
+    assert same.load_grown(small.logits.detach()) == 3
+    assert torch.equal(same.logits, small.logits)
+
+
+def test_init_from_starts_the_rate_estimate_from_the_saved_table(tmp_path):
+    config = load_config("codec-tiny")
+    channels = config["encoder"][-1]["out"]
+    saved = ContextRate(channels)
+    saved.logits.data.normal_()
+    state = {"step": 3, "model": Codec(config).state_dict(), "log": [], "config": config,
+             "rate_model": saved.state_dict()}
+    save_checkpoint(tmp_path / "a.pt", state)
+    loaded = ContextRate(channels)
+    init_from(Codec(config), tmp_path / "a.pt", rate_model=loaded)
+    assert torch.equal(loaded.logits, saved.logits)
+    # A table from before the contexts changed (another size per channel) is not taken over.
+    state["rate_model"] = {"logits": torch.ones(channels * 81)}
+    save_checkpoint(tmp_path / "b.pt", state)
+    fresh = ContextRate(channels)
+    init_from(Codec(config), tmp_path / "b.pt", rate_model=fresh)
+    assert bool((fresh.logits == 0).all())

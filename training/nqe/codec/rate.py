@@ -55,6 +55,15 @@ class ContextRate(nn.Module):
         nats = F.binary_cross_entropy_with_logits(logit, bits, reduction="sum")
         return nats / math.log(2)
 
+    def load_grown(self, logits: torch.Tensor) -> int:
+        """Starts from another code's learned table: contexts are numbered channel by channel,
+        so a code grown by appending channels keeps its old channels' entries as a prefix; the
+        new channels' entries stay at p = 1/2. Returns the number of channels taken over."""
+        n = min(logits.numel(), self.logits.numel())
+        with torch.no_grad():
+            self.logits[:n] = logits.flatten()[:n]
+        return n // CONTEXTS_PER_CHANNEL
+
 
 class RateWeight:
     """The weight of the rate term in the loss: fixed (--rate W), or, given a target

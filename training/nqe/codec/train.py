@@ -31,7 +31,7 @@ from .config import load_config, names
 from .export import chain_logs, export_and_evaluate
 from .model import Codec
 from .photos import CropSampler, image_paths, read_rgb
-from .rate import ContextRate, RateWeight
+from .rate import CONTEXTS_PER_CHANNEL, ContextRate, RateWeight
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -83,10 +83,13 @@ def freeze_bsn(codec) -> None:
             m.set_hard(True)
 
 
-def init_from(codec, path: Path, sampler: CropSampler = None):
+def init_from(codec, path: Path, sampler: CropSampler = None, rate_model: ContextRate = None):
     """Loads another run's weights into `codec` (Codec.load_grown). If the code grows, 32 crops
     from `sampler` set the new channels' biases (drawn only then, so the crops a run trains on
-    do not change for recipes that do not grow the code). Returns whether its BSN is frozen and
+    do not change for recipes that do not grow the code). `rate_model` starts from the saved
+    rate table, so a rate target does not chase a fresh table's overestimate for the first few
+    hundred steps (with a fresh table the estimate read 0.41 bpp where it had settled at 0.26,
+    and the weight rose 13x in 100 steps). Returns whether its BSN is frozen and
     the training history behind those weights (its log, steps counted from the first run),
     which the curve draws before this run."""
     state = torch.load(path)
@@ -96,8 +99,13 @@ def init_from(codec, path: Path, sampler: CropSampler = None):
     if frozen:  # the saved shifts and biases overwrite what freeze_bsn computes
         freeze_bsn(codec)
     new_parts = codec.load_grown(state["model"], state["config"], crops)
+    saved_rate = state.get("rate_model", {}).get("logits")
+    saved_channels = state["config"]["encoder"][-1]["out"]
+    rate_channels = 0  # tables from before the contexts changed have another size: start afresh
+    if rate_model is not None and saved_rate is not None and saved_rate.numel() == saved_channels * CONTEXTS_PER_CHANNEL:
+        rate_channels = rate_model.load_grown(saved_rate)
     print(f"initialised from {path} (step {state['step']}, BSN {'frozen' if frozen else 'not frozen'}); "
-          f"new parts: {', '.join(new_parts) or 'none'}")
+          f"new parts: {', '.join(new_parts) or 'none'}; rate table: {rate_channels} channels taken over")
     return frozen, chain_logs(state.get("prior_log", []), state["log"])
 
 
@@ -184,7 +192,7 @@ def train(args) -> dict:
         sampler.generator.set_state(state["sampler"])
         print(f"resumed at step {step}")
     elif args.init_from:
-        frozen, prior_log = init_from(codec, args.init_from, sampler)
+        frozen, prior_log = init_from(codec, args.init_from, sampler, rate_model)
     print(f"codec {args.config}: {codec.encoder.bits_per_patch} bits per {config['patch_size']}^2 "
           f"patch = {codec.encoder.bits_per_patch / config['patch_size'] ** 2:.3f} bpp; "
           f"{len(sampler.images)} training photos; {args.steps} steps of {args.batch} crops")
