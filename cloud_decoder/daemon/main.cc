@@ -13,6 +13,7 @@
 #include "cloud_decoder/service/cloud_service.h"
 #include "cloud_decoder/store/frame_store.h"
 #include "common/cli/usage.h"
+#include "common/codes/entropy/entropy_prior.h"
 #include "common/model/model_loader.h"
 #include "common/service/daemon_support.h"
 #include "common/service/log.h"
@@ -27,6 +28,10 @@ ABSL_FLAG(std::string, encoder_model, "models/encoder-0.25bpp.nqe",
           "its output tensor gives the code layout");
 ABSL_FLAG(std::string, decoder_model, "models/purenet-0.25bpp.onnx",
           "PURENET decoder (ONNX) run by OpenCV DNN");
+ABSL_FLAG(std::string, entropy_prior, "",
+          "entropy prior (.prior, from nqe-eval entropy --learn_prior) for --encoder_model: edges "
+          "that name it in their Hello may send entropy-coded codes; empty: raw codes only (raw "
+          "streams are accepted either way)");
 ABSL_FLAG(std::string, store_dir, "cloud-store", "directory of stored frames (created)");
 ABSL_FLAG(int, retention_frames, 10000, "newest frames kept per camera; 0 keeps all");
 ABSL_FLAG(int, decode_workers, 2,
@@ -49,6 +54,16 @@ absl::Status Run() {
                 << spec->encoder_checksum << "), " << spec->patch_size << " px patches, "
                 << spec->bits_per_patch << " bits, codes " << spec->code_shape.channels << "x"
                 << spec->code_shape.side << "x" << spec->code_shape.side;
+
+  if (const std::string path = absl::GetFlag(FLAGS_entropy_prior); !path.empty()) {
+    absl::StatusOr<EntropyPrior> prior = EntropyPrior::Load(path);
+    if (!prior.ok()) return prior.status();
+    if (absl::Status s = ingest::AcceptEntropyPrior(*std::move(prior), *spec); !s.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(path, ": ", s.message()));
+    }
+    NQE_LOG(INFO) << "entropy prior " << path << " (checksum " << spec->entropy_prior_checksum
+                  << "): entropy-coded streams accepted";
+  }
 
   absl::StatusOr<std::unique_ptr<store::FrameStore>> store = store::FrameStore::Open(
       {absl::GetFlag(FLAGS_store_dir), absl::GetFlag(FLAGS_retention_frames)});

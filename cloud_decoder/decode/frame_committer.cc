@@ -49,6 +49,9 @@ absl::StatusOr<service::FrameInfo> FrameCommitter::DecodeAndStore(
   info.set_bits_per_pixel(static_cast<double>(codes.grid.count()) * codes.bits_per_patch /
                           (static_cast<double>(codes.frame_height) * codes.frame_width));
   info.set_png_bytes(png->size());
+  info.set_wire_bytes(frame.wire_bytes);
+  info.set_wire_bits_per_pixel(static_cast<double>(frame.wire_bytes) * 8 /
+                               (static_cast<double>(codes.frame_height) * codes.frame_width));
   const absl::string_view code_bytes(reinterpret_cast<const char*>(codes.bytes.data()),
                                      codes.bytes.size());
   if (absl::Status status = store_->Put(info, *png, code_bytes); !status.ok()) return status;

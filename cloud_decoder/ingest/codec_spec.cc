@@ -1,6 +1,7 @@
 #include "cloud_decoder/ingest/codec_spec.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/codes/entropy/frame_codes_coder.h"
 
 namespace nqe::ingest {
 
@@ -25,6 +26,13 @@ absl::StatusOr<CodecSpec> CodecSpecFromEncoder(const LoadedModel& encoder) {
                      spec.bits_per_patch, " bits) does not match its output ", out.ToString()));
   }
   return spec;
+}
+
+absl::Status AcceptEntropyPrior(EntropyPrior prior, CodecSpec& spec) {
+  if (absl::Status s = FrameRowsCoderState::Check(spec.code_shape, prior); !s.ok()) return s;
+  spec.entropy_prior_checksum = prior.Checksum();
+  spec.entropy_prior = std::make_shared<const EntropyPrior>(std::move(prior));
+  return absl::OkStatus();
 }
 
 }  // namespace nqe::ingest

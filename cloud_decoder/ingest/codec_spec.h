@@ -4,10 +4,12 @@
 #define NQE_CLOUD_DECODER_INGEST_CODEC_SPEC_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "cloud_decoder/purenet/purenet_decoder.h"
+#include "common/codes/entropy/entropy_prior.h"
 #include "common/model/model_loader.h"
 
 namespace nqe::ingest {
@@ -17,12 +19,19 @@ struct CodecSpec {
   int patch_size = 0;
   int bits_per_patch = 0;
   CodeShape code_shape;  // channels x side x side: the encoder's output tensor
+  // The prior entropy-coded streams may use (Hello.entropy_prior_checksum); null: raw only.
+  std::shared_ptr<const EntropyPrior> entropy_prior;
+  std::string entropy_prior_checksum;  // entropy_prior->Checksum()
 
   int bytes_per_patch() const { return (bits_per_patch + 7) / 8; }
 };
 
 // The spec of an encoder model (TASK_ENCODE); InvalidArgument for any other model.
 absl::StatusOr<CodecSpec> CodecSpecFromEncoder(const LoadedModel& encoder);
+
+// Lets entropy-coded streams use `prior` (raw streams stay welcome). InvalidArgument if the
+// prior is for another number of code channels than the encoder's.
+absl::Status AcceptEntropyPrior(EntropyPrior prior, CodecSpec& spec);
 
 // Limits on what a camera may send, so that one client cannot exhaust the server.
 struct IngestLimits {

@@ -36,6 +36,8 @@ absl::Status FrameAssembler::Start(const service::FrameChunk& chunk) {
       GridForFrame(frame.codes.frame_height, frame.codes.frame_width, spec_.patch_size);
   frame.codes.bytes.reserve(static_cast<size_t>(frame.codes.grid.count()) *
                             spec_.bytes_per_patch());
+  if (entropy_coded_)
+    rows_decoder_.emplace(frame.codes.grid, spec_.code_shape, *spec_.entropy_prior);
   frame_ = std::move(frame);
   rows_received_ = 0;
   return absl::OkStatus();
@@ -53,6 +55,7 @@ absl::StatusOr<std::optional<AssembledFrame>> FrameAssembler::Add(
   }
   auto refuse = [&](std::string message) {
     frame_.reset();
+    rows_decoder_.reset();
     return absl::InvalidArgumentError(std::move(message));
   };
   if (chunk.sequence() != frame_->sequence) {
@@ -66,18 +69,30 @@ absl::StatusOr<std::optional<AssembledFrame>> FrameAssembler::Add(
                                chunk.row_count(), " do not continue rows 0..", rows_received_,
                                " of ", grid.rows));
   }
-  const size_t expected =
-      static_cast<size_t>(chunk.row_count()) * grid.cols * spec_.bytes_per_patch();
-  if (chunk.codes().size() != expected) {
-    return refuse(absl::StrCat("frame ", chunk.sequence(), ": ", chunk.row_count(),
-                               " patch rows need ", expected, " code bytes, got ",
-                               chunk.codes().size()));
+  const auto wire = absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(chunk.codes().data()),
+                                        chunk.codes().size());
+  if (rows_decoder_) {
+    absl::StatusOr<std::vector<uint8_t>> rows =
+        rows_decoder_->DecodeRows(static_cast<int>(chunk.row_count()), wire);
+    if (!rows.ok()) {
+      return refuse(absl::StrCat("frame ", chunk.sequence(), ": ", rows.status().message()));
+    }
+    frame_->codes.bytes.insert(frame_->codes.bytes.end(), rows->begin(), rows->end());
+  } else {
+    const size_t expected =
+        static_cast<size_t>(chunk.row_count()) * grid.cols * spec_.bytes_per_patch();
+    if (wire.size() != expected) {
+      return refuse(absl::StrCat("frame ", chunk.sequence(), ": ", chunk.row_count(),
+                                 " patch rows need ", expected, " code bytes, got ", wire.size()));
+    }
+    frame_->codes.bytes.insert(frame_->codes.bytes.end(), wire.begin(), wire.end());
   }
-  frame_->codes.bytes.insert(frame_->codes.bytes.end(), chunk.codes().begin(), chunk.codes().end());
+  frame_->wire_bytes += wire.size();
   rows_received_ += static_cast<int>(chunk.row_count());
   if (rows_received_ < grid.rows) return std::nullopt;
   std::optional<AssembledFrame> done = std::move(frame_);
   frame_.reset();
+  rows_decoder_.reset();
   return done;
 }
 

@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "cloud_decoder/ingest/codec_spec.h"
+#include "common/codes/entropy/frame_codes_coder.h"
 #include "common/codes/frame_codes.h"
 #include "proto/nqe_service.pb.h"
 
@@ -18,6 +19,7 @@ struct AssembledFrame {
   uint64_t sequence = 0;
   int64_t capture_time_unix_nanos = 0;
   FrameCodes codes;
+  uint64_t wire_bytes = 0;  // what the chunks' codes took on the wire (entropy-coded or raw)
 };
 
 class FrameAssembler {
@@ -30,6 +32,10 @@ class FrameAssembler {
   // then abandoned.
   absl::StatusOr<std::optional<AssembledFrame>> Add(const service::FrameChunk& chunk);
 
+  // From the next frame on, chunks carry entropy-coded rows (FrameRowsEncoder) with the spec's
+  // prior, which must be set.
+  void ExpectEntropyCoded() { entropy_coded_ = true; }
+
   // The sequence of the frame whose rows are arriving, if any.
   std::optional<uint64_t> in_progress() const {
     return frame_ ? std::optional<uint64_t>(frame_->sequence) : std::nullopt;
@@ -40,7 +46,9 @@ class FrameAssembler {
 
   const CodecSpec spec_;
   const IngestLimits limits_;
+  bool entropy_coded_ = false;
   std::optional<AssembledFrame> frame_;
+  std::optional<FrameRowsDecoder> rows_decoder_;  // the frame's, when entropy-coded
   int rows_received_ = 0;
 };
 

@@ -20,6 +20,15 @@ absl::StatusOr<uint64_t> IngestSession::OnHello(const service::Hello& hello) {
         absl::StrCat("unknown encoder checksum '", hello.encoder_checksum(),
                      "': this decoder pairs with ", spec_.encoder_checksum));
   }
+  if (!hello.entropy_prior_checksum().empty()) {
+    if (hello.entropy_prior_checksum() != spec_.entropy_prior_checksum) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "unknown entropy prior '", hello.entropy_prior_checksum(), "': this cloud ",
+          spec_.entropy_prior ? absl::StrCat("holds ", spec_.entropy_prior_checksum)
+                              : std::string("takes raw codes only (no --entropy_prior)")));
+    }
+    assembler_.ExpectEntropyCoded();
+  }
   absl::StatusOr<Lease> lease = registry_->Attach(hello.camera_id(), drain_timeout_);
   if (!lease.ok()) return lease.status();
   lease_ = *std::move(lease);

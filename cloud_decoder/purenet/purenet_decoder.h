@@ -20,13 +20,6 @@
 
 namespace nqe {
 
-// How a patch's bits are laid out: channels x side x side, CHW (the encoder's output tensor).
-struct CodeShape {
-  int channels = 0;
-  int side = 0;
-  int bits() const { return channels * side * side; }
-};
-
 // One decoder network. Thread-compatible, not thread-safe (an OpenCV DNN Net keeps state
 // per forward pass): a worker pool holds one PurenetDecoder per worker.
 class PurenetDecoder {

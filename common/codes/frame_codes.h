@@ -26,6 +26,13 @@ inline PatchGrid GridForFrame(int height, int width, int patch_size) {
   return {(height + patch_size - 1) / patch_size, (width + patch_size - 1) / patch_size};
 }
 
+// How a patch's bits are laid out: channels x side x side, CHW (the encoder's output tensor).
+struct CodeShape {
+  int channels = 0;
+  int side = 0;
+  int bits() const { return channels * side * side; }
+};
+
 struct FrameCodes {
   int frame_height = 0;
   int frame_width = 0;

@@ -33,7 +33,11 @@ EdgeMetrics::EdgeMetrics(prometheus::Registry& r)
       frames_resent(
           Counter(r, "nqe_edge_frames_resent_total", "Frames sent again after a reconnect")),
       frames_acked(Counter(r, "nqe_edge_frames_acked_total", "Frames the cloud confirmed stored")),
-      sent_bytes(Counter(r, "nqe_edge_sent_code_bytes_total", "Code bytes sent in chunks")),
+      sent_bytes(
+          Counter(r, "nqe_edge_sent_code_bytes_total",
+                  "Code bytes sent in chunks, as sent (entropy-coded with --entropy_prior)")),
+      raw_code_bytes(Counter(r, "nqe_edge_raw_code_bytes_total",
+                             "The sent chunks' codes before entropy coding (= sent without it)")),
       queue_depth(Gauge(r, "nqe_edge_send_queue_frames", "Encoded frames waiting to be sent")),
       in_flight(Gauge(r, "nqe_edge_in_flight_frames", "Frames sent and not yet acknowledged")),
       frames_dropped(Counter(r, "nqe_edge_frames_dropped_total",

@@ -19,7 +19,8 @@ struct EdgeMetrics {
   prometheus::Counter& frames_sent;  // first sends and resends
   prometheus::Counter& frames_resent;
   prometheus::Counter& frames_acked;
-  prometheus::Counter& sent_bytes;  // code bytes in chunks
+  prometheus::Counter& sent_bytes;      // code bytes in chunks, as sent (entropy-coded or raw)
+  prometheus::Counter& raw_code_bytes;  // the same chunks' codes before entropy coding
   prometheus::Gauge& queue_depth;
   prometheus::Gauge& in_flight;
   prometheus::Counter& frames_dropped;  // by the drop_oldest policy

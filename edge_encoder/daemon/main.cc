@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/cli/usage.h"
+#include "common/codes/entropy/frame_codes_coder.h"
 #include "common/model/model_loader.h"
 #include "common/service/daemon_support.h"
 #include "common/service/log.h"
@@ -40,6 +41,9 @@ ABSL_FLAG(std::string, cloud, "127.0.0.1:50051", "nqe-cloud address (host:port)"
 ABSL_FLAG(std::string, camera_id, "camera-0",
           "this camera's id at the cloud: 1..64 characters of [A-Za-z0-9_.-]");
 ABSL_FLAG(std::string, encoder_model, "models/encoder-0.25bpp.nqe", "NQE encoder (.nqe)");
+ABSL_FLAG(std::string, entropy_prior, "",
+          "entropy prior (.prior) for --encoder_model: send the codes entropy-coded (lossless, "
+          "fewer bytes; the cloud must run with the same prior); empty: raw codes");
 ABSL_FLAG(std::string, classifier_model, "models/classifier-cifar10.nqe",
           "NQE classifier (.nqe) for Classify; empty disables Classify");
 ABSL_FLAG(int, encode_threads, 2, "encoder worker threads (patches of a frame in parallel)");
@@ -85,6 +89,25 @@ absl::StatusOr<std::shared_ptr<const LoadedModel>> LoadShared(const std::string&
   absl::StatusOr<LoadedModel> model = LoadModelFile(path);
   if (!model.ok()) return model.status();
   return std::make_shared<const LoadedModel>(*std::move(model));
+}
+
+// The prior for the encoder's codes; `shape` gets the encoder's code shape.
+absl::StatusOr<std::shared_ptr<const EntropyPrior>> LoadEntropyPrior(const std::string& path,
+                                                                     const LoadedModel& encoder,
+                                                                     CodeShape* shape) {
+  const TensorShape& out = encoder.output_shape();
+  *shape = {out.channels, out.height};
+  if (out.height != out.width ||
+      shape->bits() != static_cast<int>(encoder.proto.code_layout().bits_per_patch())) {
+    return absl::InvalidArgumentError(absl::StrCat("--entropy_prior: the encoder's output ",
+                                                   out.ToString(), " is not its code layout"));
+  }
+  absl::StatusOr<EntropyPrior> prior = EntropyPrior::Load(path);
+  if (!prior.ok()) return prior.status();
+  if (absl::Status s = FrameRowsCoderState::Check(*shape, *prior); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", s.message()));
+  }
+  return std::make_shared<const EntropyPrior>(*std::move(prior));
 }
 
 absl::Status Run() {
@@ -139,6 +162,14 @@ absl::Status Run() {
   uplink_options.target = absl::GetFlag(FLAGS_cloud);
   uplink_options.camera_id = absl::GetFlag(FLAGS_camera_id);
   uplink_options.encoder_checksum = (*encoder_model)->checksum;
+  if (const std::string path = absl::GetFlag(FLAGS_entropy_prior); !path.empty()) {
+    absl::StatusOr<std::shared_ptr<const EntropyPrior>> prior =
+        LoadEntropyPrior(path, **encoder_model, &uplink_options.code_shape);
+    if (!prior.ok()) return prior.status();
+    uplink_options.entropy_prior = *std::move(prior);
+    NQE_LOG(INFO) << "entropy prior " << path << " (checksum "
+                  << uplink_options.entropy_prior->Checksum() << "): codes go entropy-coded";
+  }
   uplink_options.rows_per_chunk = std::max(1, absl::GetFlag(FLAGS_rows_per_chunk));
   uplink_options.max_in_flight = std::max(1, absl::GetFlag(FLAGS_max_in_flight));
   uplink_options.tls_ca_file = absl::GetFlag(FLAGS_tls_ca);

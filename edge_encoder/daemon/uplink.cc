@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "common/codes/entropy/frame_codes_coder.h"
 #include "common/service/grpc_status.h"
 #include "common/service/log.h"
 #include "grpcpp/grpcpp.h"
@@ -89,6 +91,9 @@ absl::Status Uplink::RunStream(bool* finished) {
   service::IngestRequest hello;
   hello.mutable_hello()->set_camera_id(options_.camera_id);
   hello.mutable_hello()->set_encoder_checksum(options_.encoder_checksum);
+  if (options_.entropy_prior) {
+    hello.mutable_hello()->set_entropy_prior_checksum(options_.entropy_prior->Checksum());
+  }
   service::IngestResponse welcome;
   bool broken = !stream->Write(hello) || !stream->Read(&welcome) || !welcome.has_welcome();
 
@@ -172,6 +177,10 @@ void Uplink::ReadAcks(Stream* stream, bool* broken) {
 bool Uplink::SendFrame(Stream* stream, const InFlight& sent) {
   const FrameCodes& codes = sent.frame->codes;
   const size_t row_bytes = static_cast<size_t>(codes.grid.cols) * codes.bytes_per_patch();
+  // Coded afresh at every (re)send: the coding is deterministic, so a resent frame is the same.
+  std::optional<FrameRowsEncoder> entropy;
+  if (options_.entropy_prior)
+    entropy.emplace(codes.grid, options_.code_shape, *options_.entropy_prior);
   for (int row = 0; row < codes.grid.rows; row += options_.rows_per_chunk) {
     const int rows = std::min(options_.rows_per_chunk, codes.grid.rows - row);
     service::IngestRequest request;
@@ -187,9 +196,22 @@ bool Uplink::SendFrame(Stream* stream, const InFlight& sent) {
     }
     chunk.set_first_row(row);
     chunk.set_row_count(rows);
-    chunk.set_codes(codes.bytes.data() + row * row_bytes, rows * row_bytes);
+    const auto raw = absl::MakeConstSpan(codes.bytes).subspan(row * row_bytes, rows * row_bytes);
+    if (entropy) {
+      absl::StatusOr<std::vector<uint8_t>> coded = entropy->EncodeRows(rows, raw);
+      if (!coded.ok()) {  // the encoder's own codes always fit its shape: a bug, not bad input
+        NQE_LOG(ERROR) << "uplink: cannot entropy-code frame " << sent.sequence << ": "
+                       << coded.status();
+        return false;
+      }
+      chunk.set_codes(coded->data(), coded->size());
+    } else {
+      chunk.set_codes(raw.data(), raw.size());
+    }
+    metrics_->raw_code_bytes.Increment(static_cast<double>(raw.size()));
+    const size_t wire_bytes = chunk.codes().size();
     if (!stream->Write(request)) return false;
-    metrics_->sent_bytes.Increment(static_cast<double>(rows * row_bytes));
+    metrics_->sent_bytes.Increment(static_cast<double>(wire_bytes));
   }
   metrics_->frames_sent.Increment();
   return true;

@@ -20,6 +20,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "common/codes/entropy/entropy_prior.h"
 #include "edge_encoder/daemon/backoff.h"
 #include "edge_encoder/daemon/edge_metrics.h"
 #include "edge_encoder/daemon/send_queue.h"
@@ -32,8 +33,12 @@ struct UplinkOptions {
   std::string target;  // the cloud's host:port
   std::string camera_id;
   std::string encoder_checksum;  // LoadedModel::checksum of our encoder
-  int rows_per_chunk = 4;        // patch rows per FrameChunk
-  int max_in_flight = 8;         // frames sent and not yet acknowledged
+  // When set, codes travel entropy-coded with this prior (proto: Hello.entropy_prior_checksum);
+  // code_shape is then the encoder's output tensor.
+  std::shared_ptr<const EntropyPrior> entropy_prior;
+  CodeShape code_shape;
+  int rows_per_chunk = 4;  // patch rows per FrameChunk
+  int max_in_flight = 8;   // frames sent and not yet acknowledged
   absl::Duration initial_backoff = absl::Milliseconds(200);
   absl::Duration max_backoff = absl::Seconds(10);
   std::string tls_ca_file;  // PEM roots: TLS to the cloud when set

@@ -53,6 +53,54 @@ def test_stream_stores_every_frame_once_as_offline(pb, cluster, image_dir, tmp_p
     assert "every frame acknowledged" in edge.log()
 
 
+def learn_prior(encoder, images, out):
+    """An entropy prior for `encoder`, learned by nqe-eval from the codes of `images`."""
+    subprocess.run([str(BUILD / "bin" / "nqe-eval"), "entropy", "--encoder", str(encoder),
+                    "--images", str(images), "--learn_prior", str(out), "--threads", "1"],
+                   check=True, stdout=subprocess.DEVNULL)
+    return out
+
+
+def test_entropy_coded_stream_is_lossless_and_smaller(pb, cluster, image_dir, tmp_path):
+    """--entropy_prior on both daemons: the codes cross the uplink entropy-coded (fewer bytes,
+    counted in FrameInfo.wire_bytes and both daemons' metrics) and are stored exactly as the
+    raw stream stores them."""
+    service_pb2, _ = pb
+    prior = learn_prior(cluster.encoder, image_dir, tmp_path / "tiny.prior")
+    cluster.start_cloud(f"--entropy_prior={prior}")
+    edge = cluster.start_edge("cam-e", f"folder:{image_dir}", "--rows_per_chunk=2",
+                              f"--entropy_prior={prior}", "--exit_when_done=false")
+    stub = cloud_stub(pb, cluster.cloud_port)
+    wait_until(lambda: stored_sequences(pb, stub, "cam-e") == [1, 2, 3, 4], 90, "4 stored frames")
+    wire_total = 0
+    for sequence, image in enumerate(sorted(image_dir.iterdir()), start=1):
+        frame = stub.GetFrame(service_pb2.GetFrameRequest(camera_id="cam-e", sequence=sequence,
+                                                          include_codes=True), timeout=10)
+        assert frame.codes == offline.cpp_codes(cluster.encoder, image, tmp_path / "c.bin")
+        info = frame.info
+        assert 0 < info.wire_bytes < info.code_bytes, info
+        assert info.wire_bits_per_pixel == pytest.approx(
+            info.wire_bytes * 8 / (info.height * info.width))
+        wire_total += info.wire_bytes
+    edge_metrics = scrape(edge.metrics_port)
+    sent = edge_metrics["nqe_edge_sent_code_bytes_total"]
+    assert sent == wire_total < edge_metrics["nqe_edge_raw_code_bytes_total"]
+    assert scrape(cluster.cloud_metrics)["nqe_cloud_received_code_bytes_total"] == wire_total
+    assert "codes go entropy-coded" in edge.log()
+
+
+def test_entropy_prior_mismatch_is_refused(pb, cluster, image_dir, tmp_path):
+    """An edge whose prior the cloud does not hold is refused (FAILED_PRECONDITION, named in
+    the edge's log) and nothing is stored."""
+    prior = learn_prior(cluster.encoder, image_dir, tmp_path / "tiny.prior")
+    cluster.start_cloud()  # raw codes only
+    edge = cluster.start_edge("cam-m", f"folder:{image_dir}", f"--entropy_prior={prior}",
+                              "--drain_timeout_s=1")
+    wait_until(lambda: "unknown entropy prior" in edge.log(), 30, "the refusal in the edge log")
+    assert "FAILED_PRECONDITION" in edge.log()
+    assert stored_sequences(pb, cloud_stub(pb, cluster.cloud_port), "cam-m") == []
+
+
 def test_kill9_cloud_mid_stream_stores_all_once(pb, cluster, image_dir, tmp_path):
     """kill -9 of the cloud mid-stream, restart: every frame stored, none twice, in order."""
     cloud = cluster.start_cloud()

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "absl/time/clock.h"
+#include "common/codes/entropy/frame_codes_coder.h"
 #include "gtest/gtest.h"
 
 namespace nqe::ingest {
@@ -183,6 +184,106 @@ TEST_F(IngestSessionTest, HelloWaitsForThePreviousStreamsFrames) {
   });
   EXPECT_EQ(*Session()->OnHello(Hello("cam", "0123abcd")), 1u);
   decoder.join();
+}
+
+// Entropy-coded streams (Hello.entropy_prior_checksum): the edge codes each chunk's rows with
+// FrameRowsEncoder, the session decodes them back to the same codes.
+class EntropyCodedIngestTest : public IngestSessionTest {
+ protected:
+  EntropyCodedIngestTest() {
+    EXPECT_TRUE(AcceptEntropyPrior(EntropyPrior::Uniform(16), spec_).ok());
+  }
+
+  static service::Hello CodedHello(const std::string& checksum) {
+    service::Hello hello = Hello("cam", "0123abcd");
+    hello.set_entropy_prior_checksum(checksum);
+    return hello;
+  }
+
+  // A 70 x 100 frame (3 x 4 patches) of skewed codes, as raw chunks of rows 0..1 and row 2.
+  static std::vector<service::FrameChunk> RawChunks(uint64_t sequence) {
+    std::vector<service::FrameChunk> chunks = {Chunk(sequence, 70, 100, 0, 2),
+                                               Chunk(sequence, 70, 100, 2, 1)};
+    uint32_t state = 12345;
+    for (service::FrameChunk& chunk : chunks) {
+      std::string codes = chunk.codes();
+      for (char& byte : codes) {
+        state = state * 1103515245u + 12345u;
+        byte = static_cast<char>((state >> 16) & (state >> 20) & 0xFF);  // ~1/4 ones
+      }
+      chunk.set_codes(codes);
+    }
+    return chunks;
+  }
+
+  // The same chunks entropy-coded as the edge's uplink codes them.
+  std::vector<service::FrameChunk> Coded(std::vector<service::FrameChunk> chunks) {
+    FrameRowsEncoder encoder({3, 4}, spec_.code_shape, *spec_.entropy_prior);
+    for (service::FrameChunk& chunk : chunks) {
+      const auto raw = absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(chunk.codes().data()),
+                                           chunk.codes().size());
+      absl::StatusOr<std::vector<uint8_t>> coded =
+          encoder.EncodeRows(static_cast<int>(chunk.row_count()), raw);
+      EXPECT_TRUE(coded.ok()) << coded.status();
+      chunk.set_codes(std::string(coded->begin(), coded->end()));
+    }
+    return chunks;
+  }
+};
+
+TEST_F(EntropyCodedIngestTest, CodedChunksGiveBackTheRawCodes) {
+  auto session = Session();
+  ASSERT_TRUE(session->OnHello(CodedHello(spec_.entropy_prior_checksum)).ok());
+  const std::vector<service::FrameChunk> raw = RawChunks(1);
+  const std::vector<service::FrameChunk> coded = Coded(raw);
+  ASSERT_EQ(session->OnChunk(coded[0])->kind, Kind::kMoreRowsDue);
+  absl::StatusOr<ChunkOutcome> last = session->OnChunk(coded[1]);
+  ASSERT_TRUE(last.ok()) << last.status();
+  ASSERT_EQ(last->kind, Kind::kNewFrame);
+  EXPECT_EQ(std::string(last->frame.codes.bytes.begin(), last->frame.codes.bytes.end()),
+            raw[0].codes() + raw[1].codes());
+  EXPECT_EQ(last->frame.wire_bytes, coded[0].codes().size() + coded[1].codes().size());
+  EXPECT_LT(last->frame.wire_bytes, last->frame.codes.bytes.size());
+  // The next frame starts from the prior again: its chunks code exactly as the first's did.
+  registry_.Stored("cam", 1);
+  std::vector<service::FrameChunk> second = Coded(RawChunks(2));
+  EXPECT_EQ(second[0].codes(), coded[0].codes());
+  ASSERT_EQ(session->OnChunk(second[0])->kind, Kind::kMoreRowsDue);
+  EXPECT_EQ(session->OnChunk(second[1])->kind, Kind::kNewFrame);
+}
+
+TEST_F(EntropyCodedIngestTest, RawStreamsStayWelcome) {
+  auto session = Session();
+  ASSERT_TRUE(session->OnHello(Hello("cam", "0123abcd")).ok());
+  const std::vector<service::FrameChunk> raw = RawChunks(1);
+  ASSERT_EQ(session->OnChunk(raw[0])->kind, Kind::kMoreRowsDue);
+  absl::StatusOr<ChunkOutcome> last = session->OnChunk(raw[1]);
+  ASSERT_TRUE(last.ok()) << last.status();
+  EXPECT_EQ(last->frame.wire_bytes, last->frame.codes.bytes.size());
+}
+
+TEST_F(EntropyCodedIngestTest, RefusesAnUnknownPriorAndCorruptRows) {
+  EXPECT_EQ(Session()->OnHello(CodedHello("ffffffff")).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  {  // A cloud without a prior refuses any coded stream.
+    CodecSpec raw_only = Spec();
+    IngestSession session(raw_only, limits_, &registry_, absl::Seconds(1));
+    EXPECT_EQ(session.OnHello(CodedHello(spec_.entropy_prior_checksum)).status().code(),
+              absl::StatusCode::kFailedPrecondition);
+  }
+  auto session = Session();
+  ASSERT_TRUE(session->OnHello(CodedHello(spec_.entropy_prior_checksum)).ok());
+  std::vector<service::FrameChunk> coded = Coded(RawChunks(1));
+  coded[0].set_codes(coded[0].codes().substr(1));  // truncated
+  absl::StatusOr<ChunkOutcome> outcome = session->OnChunk(coded[0]);
+  EXPECT_EQ(outcome.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(outcome.status().message().find("bytes"), std::string::npos) << outcome.status();
+  // Raw chunks on a coded stream are refused too, not taken as codes.
+  auto confused = Session();
+  ASSERT_TRUE(confused->OnHello(CodedHello(spec_.entropy_prior_checksum)).ok());
+  outcome = confused->OnChunk(RawChunks(1)[0]);
+  EXPECT_EQ(outcome.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(outcome.status().message().find("decoder read"), std::string::npos) << outcome.status();
 }
 
 }  // namespace

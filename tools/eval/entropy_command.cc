@@ -7,8 +7,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/codes/entropy/frame_codes_coder.h"
 #include "edge_encoder/patches.h"
-#include "tools/eval/entropy/frame_codes_coder.h"
 #include "tools/eval/image_io.h"
 #include "tools/eval/nqe_codec.h"
 #include "tools/eval/parallel_for.h"

@@ -1,5 +1,5 @@
-// `nqe-eval entropy`: how many bits the lossless entropy coder (entropy/) saves on the codes of
-// our encoder, with every frame decoded back and compared (issue 6, item 7); or, with
+// `nqe-eval entropy`: how many bits the lossless entropy coder (common/codes/entropy/) saves on the
+// codes of our encoder, with every frame decoded back and compared (issue 6, item 7); or, with
 // learn_prior, the coder's prior learned from the codes of training images.
 #ifndef NQE_TOOLS_EVAL_ENTROPY_COMMAND_H_
 #define NQE_TOOLS_EVAL_ENTROPY_COMMAND_H_

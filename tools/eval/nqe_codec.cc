@@ -5,8 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "cloud_decoder/purenet/missing_patches.h"
+#include "common/codes/entropy/frame_codes_coder.h"
 #include "edge_encoder/patches.h"
-#include "tools/eval/entropy/frame_codes_coder.h"
 #include "tools/eval/image_io.h"
 
 namespace nqe::eval {

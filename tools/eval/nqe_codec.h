@@ -11,9 +11,9 @@
 
 #include "absl/status/statusor.h"
 #include "cloud_decoder/purenet/purenet_decoder.h"
+#include "common/codes/entropy/entropy_prior.h"
 #include "edge_encoder/engine/engine.h"
 #include "opencv2/core.hpp"
-#include "tools/eval/entropy/entropy_prior.h"
 
 namespace nqe::eval {
 
@@ -38,11 +38,12 @@ struct NqeCodecOptions {
   // Decoders to make, one per thread that will call RoundTrip (an OpenCV DNN net is not
   // thread-safe).
   int workers = 1;
-  // Send the codes through the lossless entropy coder (entropy/): the bits count its output,
-  // and the image is decoded from the entropy-decoded codes.
+  // Send the codes through the lossless entropy coder (common/codes/entropy/): the bits count its
+  // output, and the image is decoded from the entropy-decoded codes.
   bool entropy_code = false;
-  // With entropy_code: the prior the coder's contexts start from (entropy/entropy_prior.h), a
-  // file learned for this encoder by `nqe-eval entropy --learn_prior`; empty = p = 1/2.
+  // With entropy_code: the prior the coder's contexts start from
+  // (common/codes/entropy/entropy_prior.h), a file learned for this encoder by `nqe-eval entropy
+  // --learn_prior`; empty = p = 1/2.
   std::string entropy_prior;
   // Fraction of patches whose codes are lost on the way: the decoder gets them as missing and
   // fills them in from their neighbours. Which ones is a hash of (image seed, patch index).

@@ -19,7 +19,7 @@ struct RdOptions {
   int threads = 2;
   int limit = 0;  // 0 = every image
   int block_size = 32;
-  bool entropy_code = false;  // ours: count the entropy-coded bits (entropy/)
+  bool entropy_code = false;  // ours: count the entropy-coded bits (common/codes/entropy/)
   std::string entropy_prior;  // ours, with entropy_code: the coder's prior (NqeCodecOptions)
   double patch_loss = 0;      // ours: fraction of patches lost on the way (NqeCodecOptions)
 };

@@ -1,5 +1,5 @@
 """The training-time estimate of the entropy coder's rate (nqe/codec/rate.py): its contexts are
-the C++ coder's (tools/eval/entropy/code_context.cc), and it gives the encoder a gradient."""
+the C++ coder's (common/codes/entropy/code_context.cc), and it gives the encoder a gradient."""
 import math
 
 import pytest

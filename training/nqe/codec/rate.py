@@ -1,6 +1,6 @@
 """A differentiable estimate of what the lossless entropy coder spends on a code map.
 
-The coder (tools/eval/entropy/, `nqe-eval rd --entropy_code`) codes each bit with an adaptive
+The coder (common/codes/entropy/, `nqe-eval rd --entropy_code`) codes each bit with an adaptive
 probability chosen by its context: its channel and five already-coded neighbours in the frame's
 code map (left, above, the previous channel, above-right unless that lies in the not yet coded
 patch to the right, the channel before the previous), each 0, 1 or "unknown/outside"

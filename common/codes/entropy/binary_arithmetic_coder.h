@@ -1,15 +1,15 @@
 // An adaptive binary arithmetic (range) coder, integer-only and deterministic so an edge ASIC
 // and the cloud produce and read the same bytes. The carry-propagating range coder of LZMA
 // (Igor Pavlov, public domain), with 12-bit probabilities that adapt by a shift after each bit.
-#ifndef NQE_TOOLS_EVAL_ENTROPY_BINARY_ARITHMETIC_CODER_H_
-#define NQE_TOOLS_EVAL_ENTROPY_BINARY_ARITHMETIC_CODER_H_
+#ifndef NQE_COMMON_CODES_ENTROPY_BINARY_ARITHMETIC_CODER_H_
+#define NQE_COMMON_CODES_ENTROPY_BINARY_ARITHMETIC_CODER_H_
 
 #include <cstdint>
 #include <vector>
 
 #include "absl/types/span.h"
 
-namespace nqe::eval {
+namespace nqe {
 
 // The probability that the next bit is 0, in units of 1/4096, adapted after every bit.
 class AdaptiveBitModel {
@@ -58,16 +58,24 @@ class BinaryArithmeticDecoder {
  public:
   explicit BinaryArithmeticDecoder(absl::Span<const uint8_t> coded);
   bool Decode(AdaptiveBitModel& model);
+  // Bytes the decoder has asked for, including any past the end (read as 0). After the last
+  // bit of a well-formed input this equals its size: the encoder flushes exactly the bytes
+  // the decoder's renormalisations will ask for.
+  size_t bytes_read() const { return requested_; }
 
  private:
-  uint8_t NextByte() { return next_ < coded_.size() ? coded_[next_++] : 0; }
+  uint8_t NextByte() {
+    ++requested_;
+    return next_ < coded_.size() ? coded_[next_++] : 0;
+  }
 
   absl::Span<const uint8_t> coded_;
   size_t next_ = 0;
+  size_t requested_ = 0;
   uint32_t range_ = 0xFFFFFFFFu;
   uint32_t code_ = 0;
 };
 
-}  // namespace nqe::eval
+}  // namespace nqe
 
-#endif  // NQE_TOOLS_EVAL_ENTROPY_BINARY_ARITHMETIC_CODER_H_
+#endif  // NQE_COMMON_CODES_ENTROPY_BINARY_ARITHMETIC_CODER_H_

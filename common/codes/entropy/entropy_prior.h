@@ -11,8 +11,8 @@
 //   channels <C> contexts_per_channel <K>
 //   # any number of comment lines (where the prior was learned)
 //   C lines of K integers: P(bit = 0) of each context, in 1/4096
-#ifndef NQE_TOOLS_EVAL_ENTROPY_ENTROPY_PRIOR_H_
-#define NQE_TOOLS_EVAL_ENTROPY_ENTROPY_PRIOR_H_
+#ifndef NQE_COMMON_CODES_ENTROPY_ENTROPY_PRIOR_H_
+#define NQE_COMMON_CODES_ENTROPY_ENTROPY_PRIOR_H_
 
 #include <cstdint>
 #include <string>
@@ -21,9 +21,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "tools/eval/entropy/binary_arithmetic_coder.h"
+#include "common/codes/entropy/binary_arithmetic_coder.h"
 
-namespace nqe::eval {
+namespace nqe {
 
 // How often each context saw a 0 and a 1 (CountCodeContexts in frame_codes_coder.h).
 struct ContextCounts {
@@ -48,6 +48,10 @@ class EntropyPrior {
   absl::Status Save(const std::string& path, absl::string_view provenance) const;
 
   int channels() const { return channels_; }
+  // Names the prior on the uplink (Hello.entropy_prior_checksum): the CRC-32 of its
+  // probabilities (2 bytes each, little-endian, in context order) as 8 lowercase hex digits,
+  // so comment lines in the file do not change it.
+  std::string Checksum() const;
   // The models a frame's coding starts from, one per context.
   std::vector<AdaptiveBitModel> StartingModels() const;
 
@@ -57,6 +61,6 @@ class EntropyPrior {
   std::vector<uint32_t> p0_;  // P(bit = 0) per context, in 1/4096
 };
 
-}  // namespace nqe::eval
+}  // namespace nqe
 
-#endif  // NQE_TOOLS_EVAL_ENTROPY_ENTROPY_PRIOR_H_
+#endif  // NQE_COMMON_CODES_ENTROPY_ENTROPY_PRIOR_H_

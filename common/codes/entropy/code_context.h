@@ -15,15 +15,14 @@
 // mid-training 0.25 bpp encoder. prev2 pays once the contexts start from a prior learned on
 // training photos (entropy_prior.h): with the 22-channel encoder on photos/val, 0.2364 -> 0.2321
 // bpp coded, against 0.2420 -> 0.2414 starting from p = 1/2.)
-#ifndef NQE_TOOLS_EVAL_ENTROPY_CODE_CONTEXT_H_
-#define NQE_TOOLS_EVAL_ENTROPY_CODE_CONTEXT_H_
+#ifndef NQE_COMMON_CODES_ENTROPY_CODE_CONTEXT_H_
+#define NQE_COMMON_CODES_ENTROPY_CODE_CONTEXT_H_
 
 #include <vector>
 
-#include "cloud_decoder/purenet/purenet_decoder.h"
 #include "common/codes/frame_codes.h"
 
-namespace nqe::eval {
+namespace nqe {
 
 // The code map of a frame, 0/1 per position, filled as bits become known.
 class CodeMap {
@@ -53,6 +52,6 @@ class CodeMap {
   std::vector<uint8_t> bits_;
 };
 
-}  // namespace nqe::eval
+}  // namespace nqe
 
-#endif  // NQE_TOOLS_EVAL_ENTROPY_CODE_CONTEXT_H_
+#endif  // NQE_COMMON_CODES_ENTROPY_CODE_CONTEXT_H_

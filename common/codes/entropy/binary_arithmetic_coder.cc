@@ -1,6 +1,6 @@
-#include "tools/eval/entropy/binary_arithmetic_coder.h"
+#include "common/codes/entropy/binary_arithmetic_coder.h"
 
-namespace nqe::eval {
+namespace nqe {
 namespace {
 
 constexpr uint32_t kTop = 1u << 24;  // renormalise when the range falls below this
@@ -72,4 +72,4 @@ bool BinaryArithmeticDecoder::Decode(AdaptiveBitModel& model) {
   return bit;
 }
 
-}  // namespace nqe::eval
+}  // namespace nqe

@@ -1,6 +1,6 @@
-#include "tools/eval/entropy/code_context.h"
+#include "common/codes/entropy/code_context.h"
 
-namespace nqe::eval {
+namespace nqe {
 
 CodeMap::CodeMap(const PatchGrid& grid, CodeShape shape)
     : grid_(grid),
@@ -39,4 +39,4 @@ int CodeMap::Context(const Position& p) const {
          second_previous_channel;
 }
 
-}  // namespace nqe::eval
+}  // namespace nqe

@@ -1,4 +1,4 @@
-#include "tools/eval/entropy/entropy_prior.h"
+#include "common/codes/entropy/entropy_prior.h"
 
 #include <algorithm>
 #include <cmath>
@@ -8,9 +8,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "tools/eval/entropy/code_context.h"
+#include "common/codes/entropy/code_context.h"
+#include "common/model/container.h"
 
-namespace nqe::eval {
+namespace nqe {
 namespace {
 
 constexpr char kMagic[] = "nqe-entropy-prior 1";
@@ -105,8 +106,18 @@ absl::Status EntropyPrior::Save(const std::string& path, absl::string_view prove
   return absl::OkStatus();
 }
 
+std::string EntropyPrior::Checksum() const {
+  std::string bytes;
+  bytes.reserve(p0_.size() * 2);
+  for (uint32_t p : p0_) {
+    bytes.push_back(static_cast<char>(p & 0xFF));
+    bytes.push_back(static_cast<char>(p >> 8));
+  }
+  return ChecksumHex(Crc32(bytes));
+}
+
 std::vector<AdaptiveBitModel> EntropyPrior::StartingModels() const {
   return std::vector<AdaptiveBitModel>(p0_.begin(), p0_.end());
 }
 
-}  // namespace nqe::eval
+}  // namespace nqe
