@@ -136,6 +136,11 @@ TEST(FrameRowsCoderTest, RefusesTruncatedPaddedAndMisframedPieces) {
   EXPECT_FALSE(EntropyDecodeCodes(truncated, codes, kShape, kNoPrior).ok());
   EXPECT_FALSE(EntropyDecodeCodes(padded, codes, kShape, kNoPrior).ok());
   EXPECT_FALSE(EntropyDecodeCodes({}, codes, kShape, kNoPrior).ok());
+  FrameCodes empty = codes;
+  empty.grid = {0, 0};
+  empty.bytes.clear();
+  EXPECT_TRUE(EntropyDecodeCodes({}, empty, kShape, kNoPrior).ok());
+  EXPECT_FALSE(EntropyDecodeCodes(*coded, empty, kShape, kNoPrior).ok());
 
   FrameRowsDecoder decoder(codes.grid, kShape, kNoPrior);
   EXPECT_FALSE(decoder.DecodeRows(0, *coded).ok());

@@ -4,6 +4,14 @@
 
 namespace nqe::ingest {
 
+absl::Status FrameAssembler::ExpectEntropyCoded() {
+  if (spec_.entropy_prior == nullptr) {
+    return absl::FailedPreconditionError("entropy-coded codes, but no entropy prior to read them");
+  }
+  entropy_coded_ = true;
+  return absl::OkStatus();
+}
+
 absl::Status FrameAssembler::Start(const service::FrameChunk& chunk) {
   if (!chunk.has_header()) {
     return absl::InvalidArgumentError(

@@ -33,8 +33,8 @@ class FrameAssembler {
   absl::StatusOr<std::optional<AssembledFrame>> Add(const service::FrameChunk& chunk);
 
   // From the next frame on, chunks carry entropy-coded rows (FrameRowsEncoder) with the spec's
-  // prior, which must be set.
-  void ExpectEntropyCoded() { entropy_coded_ = true; }
+  // prior. FailedPrecondition if the spec has none.
+  absl::Status ExpectEntropyCoded();
 
   // The sequence of the frame whose rows are arriving, if any.
   std::optional<uint64_t> in_progress() const {

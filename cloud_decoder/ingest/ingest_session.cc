@@ -27,7 +27,7 @@ absl::StatusOr<uint64_t> IngestSession::OnHello(const service::Hello& hello) {
           spec_.entropy_prior ? absl::StrCat("holds ", spec_.entropy_prior_checksum)
                               : std::string("takes raw codes only (no --entropy_prior)")));
     }
-    assembler_.ExpectEntropyCoded();
+    if (absl::Status status = assembler_.ExpectEntropyCoded(); !status.ok()) return status;
   }
   absl::StatusOr<Lease> lease = registry_->Attach(hello.camera_id(), drain_timeout_);
   if (!lease.ok()) return lease.status();

@@ -197,6 +197,9 @@ absl::Status Run() {
       if (uplink_status.ok()) {
         NQE_LOG(INFO) << "uplink: every frame acknowledged";
         if (absl::GetFlag(FLAGS_exit_when_done)) shutdown.Trigger("stream complete");
+      } else if (!absl::IsCancelled(uplink_status)) {  // not our own shutdown: a bug
+        NQE_LOG(ERROR) << "uplink stopped: " << uplink_status;
+        shutdown.Trigger("uplink failed");
       }
     });
   }
@@ -222,6 +225,7 @@ absl::Status Run() {
                   << metrics.reconnects.Value() << " reconnects";
   }
   (*server)->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  if (!uplink_status.ok() && !absl::IsCancelled(uplink_status)) return uplink_status;
   return capture_status;
 }
 

@@ -42,8 +42,11 @@ size_t Uplink::unacknowledged() const {
   return in_flight_.size();
 }
 
-void Uplink::Abort() {
+void Uplink::Abort() { Fail(absl::CancelledError("aborted")); }
+
+void Uplink::Fail(absl::Status why) {
   std::lock_guard<std::mutex> lock(mutex_);
+  if (!aborted_) failure_ = std::move(why);
   aborted_ = true;
   if (context_ != nullptr) context_->TryCancel();
   changed_.notify_all();
@@ -56,8 +59,9 @@ absl::Status Uplink::Run() {
     if (finished) return absl::OkStatus();
     std::unique_lock<std::mutex> lock(mutex_);
     if (aborted_) {
-      return absl::CancelledError(
-          absl::StrCat("uplink aborted with ", in_flight_.size(), " frames unacknowledged"));
+      return absl::Status(failure_.code(),
+                          absl::StrCat("uplink ", failure_.message(), " with ", in_flight_.size(),
+                                       " frames unacknowledged"));
     }
     const absl::Duration delay = backoff_.NextDelay();
     NQE_LOG(WARNING) << "uplink to " << options_.target << " lost: " << status << "; retrying in "
@@ -199,19 +203,21 @@ bool Uplink::SendFrame(Stream* stream, const InFlight& sent) {
     const auto raw = absl::MakeConstSpan(codes.bytes).subspan(row * row_bytes, rows * row_bytes);
     if (entropy) {
       absl::StatusOr<std::vector<uint8_t>> coded = entropy->EncodeRows(rows, raw);
-      if (!coded.ok()) {  // the encoder's own codes always fit its shape: a bug, not bad input
-        NQE_LOG(ERROR) << "uplink: cannot entropy-code frame " << sent.sequence << ": "
-                       << coded.status();
+      if (!coded.ok()) {
+        // The encoder's own codes always fit its shape (main.cc checks the prior against it),
+        // so this is a bug: stop the uplink rather than retry the same frame forever.
+        Fail(absl::InternalError(absl::StrCat("cannot entropy-code frame ", sent.sequence, ": ",
+                                              coded.status().message())));
         return false;
       }
       chunk.set_codes(coded->data(), coded->size());
     } else {
       chunk.set_codes(raw.data(), raw.size());
     }
-    metrics_->raw_code_bytes.Increment(static_cast<double>(raw.size()));
     const size_t wire_bytes = chunk.codes().size();
     if (!stream->Write(request)) return false;
     metrics_->sent_bytes.Increment(static_cast<double>(wire_bytes));
+    metrics_->raw_code_bytes.Increment(static_cast<double>(raw.size()));
   }
   metrics_->frames_sent.Increment();
   return true;

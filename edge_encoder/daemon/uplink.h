@@ -52,7 +52,8 @@ class Uplink {
   // Abort() (Cancelled). Reconnects by itself in between. Call once.
   absl::Status Run();
 
-  // Makes Run() return soon, abandoning unsent and unacknowledged frames. Thread-safe.
+  // Makes Run() return soon (Cancelled), abandoning unsent and unacknowledged frames.
+  // Thread-safe.
   void Abort();
 
   size_t unacknowledged() const;
@@ -72,6 +73,8 @@ class Uplink {
   void ReadAcks(Stream* stream, bool* broken);
   bool SendFrame(Stream* stream, const InFlight& frame);
   std::shared_ptr<grpc::ChannelCredentials> Credentials() const;
+  // Abort() with a reason: Run() returns it.
+  void Fail(absl::Status why);
 
   const UplinkOptions options_;
   SendQueue* queue_;
@@ -84,6 +87,7 @@ class Uplink {
   std::deque<InFlight> in_flight_;  // oldest first
   uint64_t next_sequence_ = 0;      // 0 until the first Welcome
   bool aborted_ = false;
+  absl::Status failure_;                    // why, once aborted_
   grpc::ClientContext* context_ = nullptr;  // the open stream's, for Abort()
 };
 

@@ -244,12 +244,20 @@ TEST_F(EntropyCodedIngestTest, CodedChunksGiveBackTheRawCodes) {
             raw[0].codes() + raw[1].codes());
   EXPECT_EQ(last->frame.wire_bytes, coded[0].codes().size() + coded[1].codes().size());
   EXPECT_LT(last->frame.wire_bytes, last->frame.codes.bytes.size());
-  // The next frame starts from the prior again: its chunks code exactly as the first's did.
+  // The next frame starts from the prior again (a session that carried the models over from
+  // frame 1 would decode it wrongly or refuse it).
   registry_.Stored("cam", 1);
-  std::vector<service::FrameChunk> second = Coded(RawChunks(2));
-  EXPECT_EQ(second[0].codes(), coded[0].codes());
-  ASSERT_EQ(session->OnChunk(second[0])->kind, Kind::kMoreRowsDue);
-  EXPECT_EQ(session->OnChunk(second[1])->kind, Kind::kNewFrame);
+  ASSERT_EQ(session->OnChunk(Coded(RawChunks(2))[0])->kind, Kind::kMoreRowsDue);
+  absl::StatusOr<ChunkOutcome> second = session->OnChunk(Coded(RawChunks(2))[1]);
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_EQ(second->kind, Kind::kNewFrame);
+  EXPECT_EQ(std::string(second->frame.codes.bytes.begin(), second->frame.codes.bytes.end()),
+            raw[0].codes() + raw[1].codes());
+}
+
+TEST(FrameAssemblerTest, EntropyCodingNeedsAPrior) {
+  FrameAssembler assembler(Spec(), IngestLimits{});
+  EXPECT_EQ(assembler.ExpectEntropyCoded().code(), absl::StatusCode::kFailedPrecondition);
 }
 
 TEST_F(EntropyCodedIngestTest, RawStreamsStayWelcome) {
@@ -278,6 +286,21 @@ TEST_F(EntropyCodedIngestTest, RefusesAnUnknownPriorAndCorruptRows) {
   absl::StatusOr<ChunkOutcome> outcome = session->OnChunk(coded[0]);
   EXPECT_EQ(outcome.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(outcome.status().message().find("bytes"), std::string::npos) << outcome.status();
+  // A corrupt second chunk, after the first was taken (the models carried over), is refused.
+  auto midway = Session();
+  ASSERT_TRUE(midway->OnHello(CodedHello(spec_.entropy_prior_checksum)).ok());
+  coded = Coded(RawChunks(1));
+  ASSERT_EQ(midway->OnChunk(coded[0])->kind, Kind::kMoreRowsDue);
+  coded[1].set_codes(coded[1].codes() + "x");  // padded
+  EXPECT_EQ(midway->OnChunk(coded[1]).status().code(), absl::StatusCode::kInvalidArgument);
+  // A few bytes claiming a whole large frame are refused (and stop decoding at once).
+  auto forged = Session();
+  ASSERT_TRUE(forged->OnHello(CodedHello(spec_.entropy_prior_checksum)).ok());
+  service::FrameChunk big = Chunk(1, 2048, 2048, 0, 64);  // the most limits_ allow
+  big.set_codes(std::string(6, '\0'));
+  outcome = forged->OnChunk(big);
+  EXPECT_EQ(outcome.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(outcome.status().message().find("decoder read"), std::string::npos) << outcome.status();
   // Raw chunks on a coded stream are refused too, not taken as codes.
   auto confused = Session();
   ASSERT_TRUE(confused->OnHello(CodedHello(spec_.entropy_prior_checksum)).ok());

@@ -7,7 +7,7 @@ CodeMap::CodeMap(const PatchGrid& grid, CodeShape shape)
       shape_(shape),
       height_(grid.rows * shape.side),
       width_(grid.cols * shape.side),
-      bits_(static_cast<size_t>(shape.channels) * height_ * width_, 0) {}
+      words_((static_cast<size_t>(shape.channels) * height_ * width_ + 63) / 64, 0) {}
 
 CodeMap::Position CodeMap::At(int patch, int bit) const {
   const int q = shape_.side;
@@ -21,9 +21,12 @@ CodeMap::Position CodeMap::At(int patch, int bit) const {
 
 int CodeMap::Neighbour(int channel, int y, int x) const {
   if (channel < 0 || y < 0 || x < 0) return 2;
-  return bits_[Index(channel, y, x)];
+  const size_t i = Index(channel, y, x);
+  return static_cast<int>((words_[i / 64] >> (i % 64)) & 1);
 }
 
+// Changing which bits make a context, or how, changes the code: bump kCoderVersion in
+// entropy_prior.cc so that priors (and uplink peers) of the old coder are told apart.
 int CodeMap::Context(const Position& p) const {
   const int left = Neighbour(p.channel, p.y, p.x - 1);
   const int above = Neighbour(p.channel, p.y - 1, p.x);

@@ -24,7 +24,8 @@
 
 namespace nqe {
 
-// The code map of a frame, 0/1 per position, filled as bits become known.
+// The code map of a frame, 0/1 per position, filled as bits become known. One bit per position
+// (as much memory as the frame's raw codes: a cloud holds one per stream being received).
 class CodeMap {
  public:
   CodeMap(const PatchGrid& grid, CodeShape shape);
@@ -39,17 +40,23 @@ class CodeMap {
   Position At(int patch, int bit) const;
 
   int Context(const Position& p) const;
-  void Set(const Position& p, bool value) { bits_[Index(p.channel, p.y, p.x)] = value ? 1 : 0; }
+  void Set(const Position& p, bool value) {
+    const size_t i = Index(p.channel, p.y, p.x);
+    const uint64_t mask = uint64_t{1} << (i % 64);
+    words_[i / 64] = value ? words_[i / 64] | mask : words_[i / 64] & ~mask;
+  }
 
  private:
-  int Index(int channel, int y, int x) const { return (channel * height_ + y) * width_ + x; }
+  size_t Index(int channel, int y, int x) const {
+    return (static_cast<size_t>(channel) * height_ + y) * width_ + x;
+  }
   // 0 or 1 for a position inside the map, 2 outside.
   int Neighbour(int channel, int y, int x) const;
 
   PatchGrid grid_;
   CodeShape shape_;
   int height_, width_;
-  std::vector<uint8_t> bits_;
+  std::vector<uint64_t> words_;
 };
 
 }  // namespace nqe

@@ -107,8 +107,12 @@ absl::Status EntropyPrior::Save(const std::string& path, absl::string_view prove
 }
 
 std::string EntropyPrior::Checksum() const {
-  std::string bytes;
-  bytes.reserve(p0_.size() * 2);
+  // Bump kCoderVersion whenever the coding changes in a way these constants do not show (the
+  // context formula, the coding order, the arithmetic).
+  constexpr int kCoderVersion = 1;
+  std::string bytes = absl::StrCat("nqe-entropy-coder ", kCoderVersion, " contexts_per_channel ",
+                                   kPerChannel, " shift ", AdaptiveBitModel::kShift, "\n");
+  bytes.reserve(bytes.size() + p0_.size() * 2);
   for (uint32_t p : p0_) {
     bytes.push_back(static_cast<char>(p & 0xFF));
     bytes.push_back(static_cast<char>(p >> 8));

@@ -48,9 +48,11 @@ class EntropyPrior {
   absl::Status Save(const std::string& path, absl::string_view provenance) const;
 
   int channels() const { return channels_; }
-  // Names the prior on the uplink (Hello.entropy_prior_checksum): the CRC-32 of its
-  // probabilities (2 bytes each, little-endian, in context order) as 8 lowercase hex digits,
-  // so comment lines in the file do not change it.
+  // Names the prior, and the coder that reads it, on the uplink (Hello.entropy_prior_checksum):
+  // the CRC-32, as 8 lowercase hex digits, of a line naming the coder's version, contexts per
+  // channel and adaptation shift (so two builds whose coders differ never agree on a prior),
+  // then the probabilities (2 bytes each, little-endian, in context order). Comment lines in
+  // the file do not change it.
   std::string Checksum() const;
   // The models a frame's coding starts from, one per context.
   std::vector<AdaptiveBitModel> StartingModels() const;

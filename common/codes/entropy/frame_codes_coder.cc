@@ -83,6 +83,9 @@ absl::StatusOr<std::vector<uint8_t>> FrameRowsDecoder::DecodeRows(int row_count,
   BinaryArithmeticDecoder decoder(coded);
   const int first_patch = next_row_ * grid_.cols;
   for (int i = 0; i < row_count * grid_.cols; ++i) {
+    // Well-formed input never asks for a byte past its end: stop a short forgery (a few
+    // bytes claiming a huge frame) at once instead of decoding all of it.
+    if (decoder.bytes_read() > coded.size()) break;
     uint8_t* code = codes.data() + i * patch_bytes;
     for (int bit = 0; bit < shape_.bits(); ++bit) {
       const CodeMap::Position at = map_.At(first_patch + i, bit);
@@ -116,7 +119,10 @@ absl::StatusOr<FrameCodes> EntropyDecodeCodes(absl::Span<const uint8_t> coded,
   if (absl::Status s = CheckShape(layout, shape, prior.channels()); !s.ok()) return s;
   FrameCodes codes = layout;
   codes.bytes.clear();
-  if (codes.grid.rows == 0) return codes;
+  if (codes.grid.rows == 0) {
+    if (!coded.empty()) return absl::InvalidArgumentError("coded bytes for an empty frame");
+    return codes;
+  }
   absl::StatusOr<std::vector<uint8_t>> bytes =
       FrameRowsDecoder(codes.grid, shape, prior).DecodeRows(codes.grid.rows, coded);
   if (!bytes.ok()) return bytes.status();
