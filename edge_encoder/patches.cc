@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "edge_encoder/engine/task_output.h"
 
@@ -21,6 +22,16 @@ ImageU8 ExtractPatch(const ImageU8& frame, int patch_size, int row, int col) {
     }
   }
   return patch;
+}
+
+absl::StatusOr<CodeShape> EncoderCodeShape(const Engine& encoder) {
+  const TensorShape code = encoder.model().output_shape();
+  if (code.height != code.width) {
+    return absl::InvalidArgumentError(absl::StrCat(encoder.model().source_name,
+                                                   ": the code tensor is ", code.ToString(),
+                                                   ", PURENET reads C x q x q"));
+  }
+  return CodeShape{static_cast<int>(code.channels), static_cast<int>(code.height)};
 }
 
 absl::StatusOr<FrameCodes> EncodeFrame(const Engine& encoder, const ImageU8& frame,

@@ -21,6 +21,10 @@ namespace nqe {
 // Patch (row, col) of `frame`, edge-replicated where it passes the frame's border.
 ImageU8 ExtractPatch(const ImageU8& frame, int patch_size, int row, int col);
 
+// How an encoder's code bits are laid out: its output tensor, C x q x q (InvalidArgument if it
+// is not square).
+absl::StatusOr<CodeShape> EncoderCodeShape(const Engine& encoder);
+
 // Encodes every patch of `frame` with an encoder engine (TASK_ENCODE), on `num_threads`
 // threads (1 = the calling thread only). The result does not depend on the thread count.
 absl::StatusOr<FrameCodes> EncodeFrame(const Engine& encoder, const ImageU8& frame,

@@ -56,11 +56,9 @@ absl::Status Run() {
                 << spec->code_shape.side << "x" << spec->code_shape.side;
 
   if (const std::string path = absl::GetFlag(FLAGS_entropy_prior); !path.empty()) {
-    absl::StatusOr<EntropyPrior> prior = EntropyPrior::Load(path);
+    absl::StatusOr<EntropyPrior> prior = EntropyPrior::LoadFor(path, spec->code_shape.channels);
     if (!prior.ok()) return prior.status();
-    if (absl::Status s = ingest::AcceptEntropyPrior(*std::move(prior), *spec); !s.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(path, ": ", s.message()));
-    }
+    if (absl::Status s = ingest::AcceptEntropyPrior(*std::move(prior), *spec); !s.ok()) return s;
     NQE_LOG(INFO) << "entropy prior " << path << " (checksum " << spec->entropy_prior_checksum
                   << "): entropy-coded streams accepted";
   }

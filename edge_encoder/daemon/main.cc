@@ -16,7 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/cli/usage.h"
-#include "common/codes/entropy/frame_codes_coder.h"
+#include "common/codes/entropy/entropy_prior.h"
 #include "common/model/model_loader.h"
 #include "common/service/daemon_support.h"
 #include "common/service/log.h"
@@ -28,6 +28,7 @@
 #include "edge_encoder/daemon/frame_source.h"
 #include "edge_encoder/daemon/send_queue.h"
 #include "edge_encoder/daemon/uplink.h"
+#include "edge_encoder/patches.h"
 
 ABSL_FLAG(std::string, source, "",
           "frames to stream: image:<file>, folder:<dir>, video:<file>, v4l2:<device or index>, "
@@ -91,25 +92,6 @@ absl::StatusOr<std::shared_ptr<const LoadedModel>> LoadShared(const std::string&
   return std::make_shared<const LoadedModel>(*std::move(model));
 }
 
-// The prior for the encoder's codes; `shape` gets the encoder's code shape.
-absl::StatusOr<std::shared_ptr<const EntropyPrior>> LoadEntropyPrior(const std::string& path,
-                                                                     const LoadedModel& encoder,
-                                                                     CodeShape* shape) {
-  const TensorShape& out = encoder.output_shape();
-  *shape = {out.channels, out.height};
-  if (out.height != out.width ||
-      shape->bits() != static_cast<int>(encoder.proto.code_layout().bits_per_patch())) {
-    return absl::InvalidArgumentError(absl::StrCat("--entropy_prior: the encoder's output ",
-                                                   out.ToString(), " is not its code layout"));
-  }
-  absl::StatusOr<EntropyPrior> prior = EntropyPrior::Load(path);
-  if (!prior.ok()) return prior.status();
-  if (absl::Status s = FrameRowsCoderState::Check(*shape, *prior); !s.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": ", s.message()));
-  }
-  return std::make_shared<const EntropyPrior>(*std::move(prior));
-}
-
 absl::Status Run() {
   absl::StatusOr<std::shared_ptr<const LoadedModel>> encoder_model =
       LoadShared(absl::GetFlag(FLAGS_encoder_model));
@@ -163,10 +145,12 @@ absl::Status Run() {
   uplink_options.camera_id = absl::GetFlag(FLAGS_camera_id);
   uplink_options.encoder_checksum = (*encoder_model)->checksum;
   if (const std::string path = absl::GetFlag(FLAGS_entropy_prior); !path.empty()) {
-    absl::StatusOr<std::shared_ptr<const EntropyPrior>> prior =
-        LoadEntropyPrior(path, **encoder_model, &uplink_options.code_shape);
+    absl::StatusOr<CodeShape> shape = EncoderCodeShape(*encoder);
+    if (!shape.ok()) return shape.status();
+    absl::StatusOr<EntropyPrior> prior = EntropyPrior::LoadFor(path, shape->channels);
     if (!prior.ok()) return prior.status();
-    uplink_options.entropy_prior = *std::move(prior);
+    uplink_options.code_shape = *shape;
+    uplink_options.entropy_prior = std::make_shared<const EntropyPrior>(*std::move(prior));
     NQE_LOG(INFO) << "entropy prior " << path << " (checksum "
                   << uplink_options.entropy_prior->Checksum() << "): codes go entropy-coded";
   }

@@ -30,26 +30,9 @@ absl::StatusOr<Engine> LoadEncoder(const std::string& path) {
   return Engine::Create(std::make_shared<const LoadedModel>(*std::move(model)));
 }
 
-absl::StatusOr<CodeShape> EncoderCodeShape(const Engine& encoder) {
-  const TensorShape code = encoder.model().output_shape();
-  if (code.height != code.width) {
-    return absl::InvalidArgumentError(absl::StrCat(encoder.model().source_name,
-                                                   ": the code tensor is ", code.ToString(),
-                                                   ", PURENET reads C x q x q"));
-  }
-  return CodeShape{static_cast<int>(code.channels), static_cast<int>(code.height)};
-}
-
 absl::StatusOr<EntropyPrior> LoadEntropyPrior(const std::string& path, CodeShape shape) {
   if (path.empty()) return EntropyPrior::Uniform(shape.channels);
-  absl::StatusOr<EntropyPrior> prior = EntropyPrior::Load(path);
-  if (!prior.ok()) return prior.status();
-  if (prior->channels() != shape.channels) {
-    return absl::InvalidArgumentError(absl::StrCat(path, " is a prior for ", prior->channels(),
-                                                   " code channels, the encoder has ",
-                                                   shape.channels));
-  }
-  return prior;
+  return EntropyPrior::LoadFor(path, shape.channels);
 }
 
 absl::StatusOr<std::unique_ptr<NqeCodec>> NqeCodec::Load(const std::string& encoder_path,

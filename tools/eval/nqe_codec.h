@@ -20,9 +20,6 @@ namespace nqe::eval {
 // The encoder at `path` (TASK_ENCODE checked), ready to run.
 absl::StatusOr<Engine> LoadEncoder(const std::string& path);
 
-// How the encoder's code bits are laid out: its output tensor, C x q x q.
-absl::StatusOr<CodeShape> EncoderCodeShape(const Engine& encoder);
-
 // The entropy prior at `path` checked against the code shape, or p = 1/2 if `path` is empty.
 absl::StatusOr<EntropyPrior> LoadEntropyPrior(const std::string& path, CodeShape shape);
 

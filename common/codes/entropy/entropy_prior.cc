@@ -106,6 +106,16 @@ absl::Status EntropyPrior::Save(const std::string& path, absl::string_view prove
   return absl::OkStatus();
 }
 
+absl::StatusOr<EntropyPrior> EntropyPrior::LoadFor(const std::string& path, int channels) {
+  absl::StatusOr<EntropyPrior> prior = Load(path);
+  if (!prior.ok()) return prior.status();
+  if (prior->channels() != channels) {
+    return absl::InvalidArgumentError(absl::StrCat(path, " is a prior for ", prior->channels(),
+                                                   " code channels, the encoder has ", channels));
+  }
+  return prior;
+}
+
 std::string EntropyPrior::Checksum() const {
   // Bump kCoderVersion whenever the coding changes in a way these constants do not show (the
   // context formula, the coding order, the arithmetic).

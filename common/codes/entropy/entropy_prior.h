@@ -44,6 +44,9 @@ class EntropyPrior {
   // Each context's frequency of 0s, smoothed by half a count of each bit (Krichevsky-Trofimov).
   static EntropyPrior FromCounts(const ContextCounts& counts);
   static absl::StatusOr<EntropyPrior> Load(const std::string& path);
+  // Load, then InvalidArgument (naming the file) unless the prior is for `channels` code
+  // channels: how the daemons and nqe-eval read a prior for their encoder.
+  static absl::StatusOr<EntropyPrior> LoadFor(const std::string& path, int channels);
   // `provenance` goes into the comment lines.
   absl::Status Save(const std::string& path, absl::string_view provenance) const;
 
