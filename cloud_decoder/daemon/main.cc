@@ -37,6 +37,11 @@ ABSL_FLAG(int, retention_frames, 10000, "newest frames kept per camera; 0 keeps 
 ABSL_FLAG(int, decode_workers, 2,
           "decode threads, each with its own decoder; a camera always uses the same one");
 ABSL_FLAG(int, max_frame_side, 8192, "largest frame height or width accepted, in pixels");
+ABSL_FLAG(int, max_queued_frames, 16,
+          "frames of one ingest stream received and not yet stored; at this many the cloud "
+          "stops reading that stream until one is stored (gRPC flow control then holds the edge "
+          "back, so memory per stream stays bounded); an edge with --max_in_flight below it "
+          "never meets the limit");
 ABSL_FLAG(int, max_message_bytes, 4 << 20,
           "largest gRPC message accepted; larger ones fail with RESOURCE_EXHAUSTED");
 ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain: serve TLS (with --tls_key)");
@@ -78,6 +83,10 @@ absl::Status Run() {
 
   cloud::CloudServiceOptions options;
   options.limits.max_frame_side = absl::GetFlag(FLAGS_max_frame_side);
+  options.max_queued_frames = absl::GetFlag(FLAGS_max_queued_frames);
+  if (options.max_queued_frames < 1) {
+    return absl::InvalidArgumentError("--max_queued_frames must be at least 1");
+  }
   cloud::CloudService service(*spec, options, store->get(), pool->get(), &metrics);
   int port = 0;
   absl::StatusOr<std::unique_ptr<grpc::Server>> server =

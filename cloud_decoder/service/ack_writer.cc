@@ -16,18 +16,19 @@ void AckWriter::Ack(uint64_t sequence, bool duplicate) {
     stream_->Write(response);  // a failed write means the client left: nothing to do
   }
   --pending_;
-  idle_.notify_all();
+  frame_done_.notify_all();
 }
 
 void AckWriter::FrameDropped() {
   std::lock_guard<std::mutex> lock(mutex_);
   --pending_;
-  idle_.notify_all();
+  frame_done_.notify_all();
 }
 
-bool AckWriter::WaitIdle(absl::Time deadline) {
+bool AckWriter::WaitBelow(int limit, absl::Time deadline) {
   std::unique_lock<std::mutex> lock(mutex_);
-  return idle_.wait_until(lock, absl::ToChronoTime(deadline), [&] { return pending_ == 0; });
+  return frame_done_.wait_until(lock, absl::ToChronoTime(deadline),
+                                [&] { return pending_ < limit; });
 }
 
 void AckWriter::Close() {

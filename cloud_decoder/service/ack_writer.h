@@ -25,13 +25,14 @@ class AckWriter {
   void Ack(uint64_t sequence, bool duplicate);  // and the frame is no longer pending
   void FrameDropped();                          // pending, never acked
 
-  // Waits until no frame is pending or `deadline`; true if none is.
-  bool WaitIdle(absl::Time deadline);
+  // Waits until fewer than `limit` frames are pending, or `deadline`; true if fewer are.
+  // WaitBelow(1, ...) waits for the stream to be idle.
+  bool WaitBelow(int limit, absl::Time deadline);
   void Close();
 
  private:
   std::mutex mutex_;
-  std::condition_variable idle_;
+  std::condition_variable frame_done_;
   Stream* stream_;  // null once closed
   int pending_ = 0;
 };

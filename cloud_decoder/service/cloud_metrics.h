@@ -27,6 +27,7 @@ class CloudMetrics {
   prometheus::Counter& frames_failed;
   prometheus::Counter& received_bytes;
   prometheus::Gauge& decode_queue;
+  prometheus::Counter& ingest_throttled;
   prometheus::Histogram& decode_seconds;
   prometheus::Histogram& store_seconds;
   prometheus::Histogram& end_to_end_seconds;

@@ -31,14 +31,14 @@ grpc::Status CloudService::Ingest(
   ingest::IngestSession session(spec_, options_.limits, &registry_, options_.drain_timeout);
   absl::Status status;
   service::IngestRequest request;
-  while (status.ok() && stream->Read(&request)) {
+  while (status.ok() && WaitForQueueRoom(context, *acks) && stream->Read(&request)) {
     status = HandleIngestMessage(request, session, acks, stream);
   }
   const std::string who =
       session.camera_id().empty() ? context->peer() : absl::StrCat("camera ", session.camera_id());
   if (status.ok()) {
     // The edge closed its side: let the frames it sent be stored and acked first.
-    if (!acks->WaitIdle(absl::Now() + options_.final_ack_timeout)) {
+    if (!acks->WaitBelow(1, absl::Now() + options_.final_ack_timeout)) {
       NQE_LOG(WARNING) << who << ": stream closed with frames still decoding";
     }
     NQE_LOG(INFO) << who << ": stream closed";
@@ -49,6 +49,16 @@ grpc::Status CloudService::Ingest(
   acks->Close();
   metrics_->streams_open.Decrement();
   return ToGrpcStatus(status);
+}
+
+bool CloudService::WaitForQueueRoom(grpc::ServerContext* context, AckWriter& acks) {
+  if (acks.WaitBelow(options_.max_queued_frames, absl::Now())) return true;
+  metrics_->ingest_throttled.Increment();
+  // Workers always finish their frames; the timeout only lets a cancelled call leave sooner.
+  while (!acks.WaitBelow(options_.max_queued_frames, absl::Now() + absl::Seconds(1))) {
+    if (context->IsCancelled()) return false;
+  }
+  return true;
 }
 
 absl::Status CloudService::HandleIngestMessage(const service::IngestRequest& request,

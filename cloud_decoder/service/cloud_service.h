@@ -24,6 +24,10 @@ struct CloudServiceOptions {
   absl::Duration drain_timeout = absl::Seconds(10);
   // How long a stream the edge closed cleanly waits for its last acks.
   absl::Duration final_ack_timeout = absl::Seconds(30);
+  // Frames of one stream received and not yet stored (or dropped). At this many the handler
+  // stops reading the stream until one is done: gRPC flow control then holds the sender back,
+  // so a client that ignores acks cannot make the cloud queue frames without bound.
+  int max_queued_frames = 16;
 };
 
 class CloudService final : public service::CloudDecoder::Service {
@@ -44,6 +48,8 @@ class CloudService final : public service::CloudDecoder::Service {
                            service::ReconstructResponse* response) override;
 
  private:
+  // Back-pressure (options_.max_queued_frames): false if the call was cancelled meanwhile.
+  bool WaitForQueueRoom(grpc::ServerContext* context, AckWriter& acks);
   // One message of an Ingest stream; an error ends the stream.
   absl::Status HandleIngestMessage(const service::IngestRequest& request,
                                    ingest::IngestSession& session,

@@ -1,6 +1,7 @@
 """Loopback integration tests: nqe-edge and nqe-cloud as real processes on 127.0.0.1."""
 import shutil
 import subprocess
+import threading
 import time
 import urllib.request
 
@@ -236,6 +237,41 @@ def test_malformed_streams_refused_while_good_camera_streams(pb, cluster):
             result = subprocess.run(["promtool", "check", "metrics"], input=text,
                                     capture_output=True)
             assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_flooding_client_is_held_back_and_loses_nothing(pb, cluster):
+    """A client that sends frames without waiting for acks: the cloud never holds more than
+    --max_queued_frames of them (it stops reading the stream; gRPC flow control holds the
+    client back), and every frame is still stored once, in order."""
+    cluster.start_cloud("--max_queued_frames=2")
+    checksum = offline.checksum(cluster.encoder)
+    raw = RawCamera(pb, cluster.cloud_port)
+    frames = 30
+    side = 512  # 256 patches: a decode takes long enough for the reader to get ahead
+    requests = [raw.hello("cam-flood", checksum)] + [
+        raw.chunk(seq, side, side, bytes(32 * (side // 32) ** 2), side // 32)
+        for seq in range(1, frames + 1)]
+    queued = []
+    done = []
+
+    def sample():
+        while not done:
+            queued.append(scrape(cluster.cloud_metrics)["nqe_cloud_decode_queue_frames"])
+            time.sleep(0.005)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    try:
+        responses, code, details = raw.run(requests)
+    finally:
+        done.append(True)
+        sampler.join()
+    assert code == grpc.StatusCode.OK, details
+    assert [r.ack.sequence for r in responses if r.HasField("ack")] == list(range(1, frames + 1))
+    stub = cloud_stub(pb, cluster.cloud_port)
+    assert stored_sequences(pb, stub, "cam-flood") == list(range(1, frames + 1))
+    assert queued and max(queued) <= 2, queued
+    assert scrape(cluster.cloud_metrics)["nqe_cloud_ingest_throttled_total"] >= 1
 
 
 def test_watch_get_and_reconstruct(pb, cluster, image_dir):

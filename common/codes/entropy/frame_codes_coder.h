@@ -32,7 +32,6 @@ class FrameRowsCoderState {
   static absl::Status Check(CodeShape shape, const EntropyPrior& prior);
 
   int next_row() const { return next_row_; }
-  const PatchGrid& grid() const { return grid_; }
 
  protected:
   FrameRowsCoderState(PatchGrid grid, CodeShape shape, const EntropyPrior& prior);
