@@ -88,18 +88,26 @@ def test_bsn_freeze_keeps_the_encoder_exact():
     assert all(int(m.phase) == 2 for m in codec.encoder.modules() if hasattr(m, "phase"))
 
 
+def small_trained_codec(images):
+    """The tiny codec with non-trivial decoder weights everywhere, BN statistics from `images`
+    and BSN frozen: what a grown codec starts from."""
+    torch.manual_seed(0)
+    config = load_config("codec-tiny")
+    codec = Codec(config)
+    for p in codec.decoder.parameters():
+        p.data.normal_(0, 0.1)
+    codec(images)  # BN statistics
+    freeze_bsn(codec)
+    return codec, config
+
+
 def test_grown_decoder_starts_where_the_smaller_one_was(tmp_path):
     """--init-from: a decoder with more residual blocks, loaded from a smaller one's checkpoint,
     computes the same frame; its new blocks then train (they are identities, not frozen)."""
     from nqe.codec.train import init_from, save_checkpoint
-    torch.manual_seed(0)
-    small_config = load_config("codec-tiny")
-    small = Codec(small_config)
-    for p in small.decoder.parameters():  # non-trivial weights everywhere
-        p.data.normal_(0, 0.1)
-    images = torch.randint(0, 256, (2, 3, 64, 96), dtype=torch.uint8)
-    small(images)  # BN statistics
-    freeze_bsn(small)
+    images = torch.randint(0, 256, (2, 3, 64, 96), dtype=torch.uint8,
+                           generator=torch.Generator().manual_seed(1))
+    small, small_config = small_trained_codec(images)
     log = [{"step": 7, "loss": 0.1, "train_psnr": 10.0}]
     save_checkpoint(tmp_path / "small.pt", {"step": 7, "model": small.state_dict(), "log": log,
                                            "prior_log": log, "bsn_frozen": True,
@@ -120,22 +128,41 @@ def test_grown_decoder_starts_where_the_smaller_one_was(tmp_path):
 
     narrower = load_config("codec-tiny")
     narrower["decoder"]["widths"] = [8, 16, 16]
-    with pytest.raises(RuntimeError):
+    with pytest.raises(ValueError, match="cannot narrow"):
         Codec(narrower).load_grown(small.state_dict(), small_config)
+
+
+def test_wider_decoder_starts_where_the_narrower_one_was():
+    """--init-from into wider decoder stages (and more blocks): the same frame to float
+    rounding, and the copies of a channel get different gradients, so they can drift apart."""
+    images = torch.randint(0, 256, (2, 3, 64, 96), dtype=torch.uint8,
+                           generator=torch.Generator().manual_seed(1))
+    small, small_config = small_trained_codec(images)
+    wide_config = load_config("codec-tiny")
+    wide_config["decoder"].update(widths=[24, 20, 16], final_width=12, stem_blocks=2,
+                                  up_blocks=[1, 1, 1])
+    wide = Codec(wide_config)
+    freeze_bsn(wide)
+    grown = wide.load_grown(small.state_dict(), small_config)
+    assert "stem.block1" in grown and "stem.conv (wider)" in grown and "head (wider)" in grown
+    small.eval(), wide.eval()
+    with torch.no_grad():
+        torch.testing.assert_close(wide(images), small(images), rtol=0, atol=1e-5)
+    wide.train()
+    (wide(images) - 0.5).pow(2).mean().backward()
+    stem = wide.decoder.body[0]
+    same = (stem.weight[16:17] == stem.weight[:16]).flatten(1).all(1)
+    copied = int(torch.nonzero(same)[0])  # the old channel new channel 16 copies
+    assert not torch.equal(stem.weight.grad[16], stem.weight.grad[copied])
 
 
 def test_grown_code_starts_where_the_smaller_one_was():
     """--init-from into a code with more channels: the old bits are unchanged, the new ones are
     1 for about half the patches (their BSN biases are set from crops), and the frame decodes
     as before (the decoder's weights for them start at zero) until training moves them."""
-    torch.manual_seed(0)
-    small_config = load_config("codec-tiny")
-    small = Codec(small_config)
-    for p in small.decoder.parameters():
-        p.data.normal_(0, 0.1)
-    crops = torch.randint(0, 256, (4, 3, 64, 64), dtype=torch.uint8)
-    small(crops)  # BN statistics
-    freeze_bsn(small)
+    crops = torch.randint(0, 256, (4, 3, 64, 64), dtype=torch.uint8,
+                          generator=torch.Generator().manual_seed(1))
+    small, small_config = small_trained_codec(crops)
     big_config = load_config("codec-tiny")
     big_config["encoder"][-1]["out"] = 20
     big = Codec(big_config)

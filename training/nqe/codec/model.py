@@ -73,8 +73,8 @@ class Codec(nn.Module):
 
     def load_grown(self, state: dict, config: dict, crops: torch.Tensor = None) -> list:
         """Starts from a trained codec of `config` (its state_dict in `state`): the same encoder
-        layers, possibly with more code channels, and a decoder with fewer residual blocks
-        (PureNet.load_grown). New code channels get filters drawn like the old ones and zero
+        layers, possibly with more code channels, and a decoder with fewer residual blocks or
+        narrower stages (PureNet.load_grown). New code channels get filters drawn like the old ones and zero
         weights in the decoder's first conv, so the grown codec starts out decoding exactly what
         the old one did; with a frozen BSN their biases are set from `crops` so each new bit is
         1 for about half the patches (a constant bit carries nothing and gets no gradient).

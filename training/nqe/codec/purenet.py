@@ -5,6 +5,8 @@ neighbouring patches before anything is upsampled. Built only from ops Debian's 
 runs at any frame size (Conv, Relu, Resize nearest, Add): upsampling is nearest + conv, which
 trained ~5x faster here than ConvTranspose (DESIGN.md) and avoids DepthToSpace.
 """
+from typing import NamedTuple
+
 import torch
 from torch import nn
 
@@ -23,6 +25,33 @@ class ResidualBlock(nn.Module):
         """A zero last conv makes the block the identity: how a grown decoder starts out."""
         nn.init.zeros_(self.conv2.weight)
         nn.init.zeros_(self.conv2.bias)
+
+
+class _ChannelMap(NamedTuple):
+    """Channel j of a wider layer copies channel source[j] of the narrower one; a layer reading
+    it takes share[j] of what the narrower layer read from source[j] (shares of copies sum to 1)."""
+    source: torch.Tensor
+    share: torch.Tensor
+    grows: bool
+
+
+def _channel_map(old: int, new: int, gen: torch.Generator) -> _ChannelMap:
+    if new < old:
+        raise ValueError(f"cannot narrow a decoder layer from {old} to {new} channels")
+    source = torch.cat([torch.arange(old), torch.randint(old, (new - old,), generator=gen)])
+    weight = torch.rand(new, generator=gen) + 0.5
+    share = weight / torch.zeros(old).index_add_(0, source, weight)[source]
+    return _ChannelMap(source, share, new > old)
+
+
+def _widen_conv(part: dict, prefix: str, reads, writes) -> dict:
+    """A conv's weight and bias for wider inputs (`reads`) and outputs (`writes`); None: as is."""
+    weight, bias = part[prefix + "weight"], part[prefix + "bias"]
+    if writes is not None:
+        weight, bias = weight[writes.source], bias[writes.source]
+    if reads is not None:
+        weight = weight[:, reads.source] * reads.share.view(1, -1, 1, 1).to(weight.dtype)
+    return {prefix + "weight": weight, prefix + "bias": bias}
 
 
 class PureNet(nn.Module):
@@ -67,28 +96,48 @@ class PureNet(nn.Module):
     def forward(self, code_map):
         return self.body(code_map) + 0.5
 
-    def load_grown(self, state: dict, smaller: "PureNet") -> list:
-        """Loads the weights of `smaller` (its state_dict in `state`), a decoder with the same
-        widths and fewer residual blocks, part by part; the blocks it lacks become identities,
-        so the grown decoder starts out computing exactly what `smaller` did. Returns the names
-        of the new parts."""
+    def load_grown(self, state: dict, smaller: "PureNet", seed: int = 0) -> list:
+        """Loads the weights of `smaller` (its state_dict in `state`), a decoder with fewer or
+        as many residual blocks and narrower or equal widths, part by part, so that the grown
+        decoder starts out computing exactly what `smaller` did: the blocks it lacks become
+        identities, and a wider stage starts as in Net2WiderNet (Chen et al., 2016): each new
+        channel copies a random old one, and every layer reading a copied channel splits that
+        channel's weights between the copies in random fractions (not halves: copies read with
+        different weights get different gradients and drift apart). Returns the names of the new
+        parts and of the widened ones."""
+        gen = torch.Generator().manual_seed(seed)
         index_of = {name: i for i, name in enumerate(smaller.part_names) if name}
-        new_parts = []
+        new_parts, widened = [], []
+        reads = None  # how the channels the next part reads map onto smaller's
         for i, name in enumerate(self.part_names):
             if name is None:
                 continue
+            module = self.body[i]
             if name not in index_of:
-                if not isinstance(self.body[i], ResidualBlock):
+                if not isinstance(module, ResidualBlock):
                     raise ValueError(f"decoder part {name} has no counterpart to grow from")
-                self.body[i].make_identity()
+                module.make_identity()
                 new_parts.append(name)
                 continue
             prefix = f"body.{index_of[name]}."
             part = {k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)}
-            if name == "stem.conv":
-                part["weight"] = self._pad_code_inputs(part["weight"])
-            self.body[i].load_state_dict(part)  # strict: a width change is an error
-        return new_parts
+            if isinstance(module, ResidualBlock):
+                inner = _channel_map(part["conv1.weight"].shape[0], module.conv1.out_channels, gen)
+                maps = (reads, inner)
+                part = {**_widen_conv(part, "conv1.", reads, inner),
+                        **_widen_conv(part, "conv2.", inner, reads)}
+            else:
+                if name == "stem.conv":
+                    part["weight"] = self._pad_code_inputs(part["weight"])
+                writes = None if name == "head" else _channel_map(
+                    part["weight"].shape[0], module.out_channels, gen)
+                maps = (reads, writes)
+                part = _widen_conv(part, "", reads, writes)
+                reads = writes
+            if any(m is not None and m.grows for m in maps):
+                widened.append(name)
+            module.load_state_dict(part)  # strict: any other difference is an error
+        return new_parts + [f"{name} (wider)" for name in widened]
 
     def _pad_code_inputs(self, weight: torch.Tensor) -> torch.Tensor:
         """The first conv's weights for a code with more channels: zeros for the new ones, so

@@ -62,7 +62,7 @@ def parse_args(argv=None):
     p.add_argument("--checkpoint-every", type=int, default=100, help="steps between checkpoints (default 100)")
     p.add_argument("--out", type=Path, required=True, help="run folder: checkpoint, log, curve, exported models")
     p.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
-    p.add_argument("--init-from", type=Path, help="start from this codec checkpoint's weights (the same encoder layers, as many or more code channels; a decoder with the same widths and as many or more residual blocks; new parts start out changing nothing); fresh optimiser and schedule, step 0")
+    p.add_argument("--init-from", type=Path, help="start from this codec checkpoint's weights (the same encoder layers, as many or more code channels; a decoder with as many or more residual blocks and the same or wider stages; new parts start out changing nothing); fresh optimiser and schedule, step 0")
     p.add_argument("--threads", type=int, default=2, help="torch threads (default 2)")
     p.add_argument("--bf16", choices=("auto", "on", "off"), default="auto",
                    help="bf16 autocast: auto (default) turns it on only where the CPU has native bf16 (nqe/bf16.py), where it trains ~3.4x faster than fp32; emulated it is ~25x slower")
