@@ -51,6 +51,9 @@ namespace nqe {
 namespace {
 
 absl::Status Run() {
+  if (absl::GetFlag(FLAGS_max_queued_frames) < 1) {
+    return absl::InvalidArgumentError("--max_queued_frames must be at least 1");
+  }
   absl::StatusOr<LoadedModel> encoder = LoadModelFile(absl::GetFlag(FLAGS_encoder_model));
   if (!encoder.ok()) return encoder.status();
   absl::StatusOr<ingest::CodecSpec> spec = ingest::CodecSpecFromEncoder(*encoder);
@@ -84,9 +87,6 @@ absl::Status Run() {
   cloud::CloudServiceOptions options;
   options.limits.max_frame_side = absl::GetFlag(FLAGS_max_frame_side);
   options.max_queued_frames = absl::GetFlag(FLAGS_max_queued_frames);
-  if (options.max_queued_frames < 1) {
-    return absl::InvalidArgumentError("--max_queued_frames must be at least 1");
-  }
   cloud::CloudService service(*spec, options, store->get(), pool->get(), &metrics);
   int port = 0;
   absl::StatusOr<std::unique_ptr<grpc::Server>> server =

@@ -63,11 +63,11 @@ CloudMetrics::CloudMetrics(prometheus::Registry& registry)
       received_bytes(Counter(registry, "nqe_cloud_received_code_bytes_total",
                              "Code bytes received in frame chunks")),
       decode_queue(Gauge(registry, "nqe_cloud_decode_queue_frames",
-                         "Frames waiting for a decode worker")),
+                         "Frames received and not yet stored, dropped or acked as duplicates")),
       ingest_throttled(
           Counter(registry, "nqe_cloud_ingest_throttled_total",
                   "Times an ingest stream had --max_queued_frames frames queued, so the cloud "
-                  "stopped reading it until one was stored")),
+                  "stopped reading it until one was done")),
       decode_seconds(
           Seconds(registry, "nqe_cloud_decode_seconds", "PURENET decode time per frame")),
       store_seconds(Seconds(registry, "nqe_cloud_store_seconds",

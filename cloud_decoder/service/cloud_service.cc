@@ -1,8 +1,10 @@
 #include "cloud_decoder/service/cloud_service.h"
 
+#include <algorithm>
 #include <future>
 #include <vector>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "cloud_decoder/decode/png.h"
@@ -36,15 +38,18 @@ grpc::Status CloudService::Ingest(
   }
   const std::string who =
       session.camera_id().empty() ? context->peer() : absl::StrCat("camera ", session.camera_id());
-  if (status.ok()) {
+  if (!status.ok()) {
+    metrics_->CountRejected(status);
+    NQE_LOG(WARNING) << who << ": refused: " << status;
+  } else if (context->IsCancelled()) {
+    // No ack can reach the client any more; its queued frames are stored all the same.
+    NQE_LOG(INFO) << who << ": stream cancelled";
+  } else {
     // The edge closed its side: let the frames it sent be stored and acked first.
     if (!acks->WaitBelow(1, absl::Now() + options_.final_ack_timeout)) {
       NQE_LOG(WARNING) << who << ": stream closed with frames still decoding";
     }
     NQE_LOG(INFO) << who << ": stream closed";
-  } else {
-    metrics_->CountRejected(status);
-    NQE_LOG(WARNING) << who << ": refused: " << status;
   }
   acks->Close();
   metrics_->streams_open.Decrement();
@@ -52,10 +57,11 @@ grpc::Status CloudService::Ingest(
 }
 
 bool CloudService::WaitForQueueRoom(grpc::ServerContext* context, AckWriter& acks) {
-  if (acks.WaitBelow(options_.max_queued_frames, absl::Now())) return true;
+  const int limit = std::max(1, options_.max_queued_frames);
+  if (acks.WaitBelow(limit, absl::Now())) return true;
   metrics_->ingest_throttled.Increment();
   // Workers always finish their frames; the timeout only lets a cancelled call leave sooner.
-  while (!acks.WaitBelow(options_.max_queued_frames, absl::Now() + absl::Seconds(1))) {
+  while (!acks.WaitBelow(limit, absl::Now() + absl::Seconds(1))) {
     if (context->IsCancelled()) return false;
   }
   return true;
@@ -95,7 +101,7 @@ void CloudService::Dispatch(const std::string& camera_id, ingest::ChunkOutcome o
   auto frame = std::make_shared<ingest::AssembledFrame>(std::move(outcome.frame));
   const bool duplicate = outcome.kind == ingest::ChunkOutcome::Kind::kDuplicate;
   pool_->Submit(camera_id, [this, camera_id, frame, duplicate, acks](PurenetDecoder& decoder) {
-    metrics_->decode_queue.Decrement();
+    absl::Cleanup done = [this] { metrics_->decode_queue.Decrement(); };
     if (duplicate) {
       metrics_->frames_duplicate.Increment();
       acks->Ack(frame->sequence, /*duplicate=*/true);

@@ -24,9 +24,10 @@ struct CloudServiceOptions {
   absl::Duration drain_timeout = absl::Seconds(10);
   // How long a stream the edge closed cleanly waits for its last acks.
   absl::Duration final_ack_timeout = absl::Seconds(30);
-  // Frames of one stream received and not yet stored (or dropped). At this many the handler
-  // stops reading the stream until one is done: gRPC flow control then holds the sender back,
-  // so a client that ignores acks cannot make the cloud queue frames without bound.
+  // Frames of one stream received and not yet done (stored, dropped, or acked as duplicates).
+  // At this many the handler stops reading the stream until one is done: gRPC flow control
+  // then holds the sender back, so a client that ignores acks cannot make the cloud queue
+  // frames without bound. Values below 1 count as 1.
   int max_queued_frames = 16;
 };
 
