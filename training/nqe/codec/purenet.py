@@ -44,14 +44,24 @@ def _channel_map(old: int, new: int, gen: torch.Generator) -> _ChannelMap:
     return _ChannelMap(source, share, new > old)
 
 
-def _widen_conv(part: dict, prefix: str, reads, writes) -> dict:
-    """A conv's weight and bias for wider inputs (`reads`) and outputs (`writes`); None: as is."""
-    weight, bias = part[prefix + "weight"], part[prefix + "bias"]
+def _widen_conv(part: dict, prefix: str, reads, writes, gen: torch.Generator) -> dict:
+    """A conv's weight and bias for wider inputs (`reads`) and outputs (`writes`); None: as is.
+    Copies of an input channel carry equal values, so the layer's output depends only on the
+    sum of the weights reading them: each copy gets its share plus noise that sums to zero over
+    the copies. The noise matters: with shares alone every copy's incoming gradient would be
+    proportional to the others', and Adam, blind to scale, would move the copies in step."""
+    weight, bias = part[prefix + "weight"].float(), part[prefix + "bias"]
     if writes is not None:
         weight, bias = weight[writes.source], bias[writes.source]
     if reads is not None:
-        weight = weight[:, reads.source] * reads.share.view(1, -1, 1, 1).to(weight.dtype)
-    return {prefix + "weight": weight, prefix + "bias": bias}
+        spread = weight.std() * torch.randn(weight.shape[0], len(reads.source), *weight.shape[2:],
+                                            generator=gen)
+        group_mean = torch.zeros_like(weight).index_add_(1, reads.source, spread)[:, reads.source]
+        copies = torch.zeros(weight.shape[1]).index_add_(0, reads.source,
+                                                         torch.ones(len(reads.source)))
+        spread -= group_mean / copies[reads.source].view(1, -1, 1, 1)
+        weight = weight[:, reads.source] * reads.share.view(1, -1, 1, 1) + spread
+    return {prefix + "weight": weight.to(part[prefix + "weight"].dtype), prefix + "bias": bias}
 
 
 class PureNet(nn.Module):
@@ -96,17 +106,20 @@ class PureNet(nn.Module):
     def forward(self, code_map):
         return self.body(code_map) + 0.5
 
-    def load_grown(self, state: dict, smaller: "PureNet", seed: int = 0) -> list:
+    def load_grown(self, state: dict, smaller: "PureNet") -> list:
         """Loads the weights of `smaller` (its state_dict in `state`), a decoder with fewer or
         as many residual blocks and narrower or equal widths, part by part, so that the grown
         decoder starts out computing exactly what `smaller` did: the blocks it lacks become
         identities, and a wider stage starts as in Net2WiderNet (Chen et al., 2016): each new
         channel copies a random old one, and every layer reading a copied channel splits that
-        channel's weights between the copies in random fractions (not halves: copies read with
-        different weights get different gradients and drift apart). Returns the names of the new
-        parts and of the widened ones."""
-        gen = torch.Generator().manual_seed(seed)
+        channel's weights between the copies (_widen_conv). The random choices come from
+        torch's global generator (--seed). Returns the names of the new parts and of the
+        widened ones."""
+        gen = torch.Generator().manual_seed(int(torch.randint(1 << 31, ())))
         index_of = {name: i for i, name in enumerate(smaller.part_names) if name}
+        dropped = [name for name in index_of if name not in self.part_names]
+        if dropped:
+            raise ValueError(f"decoder parts {', '.join(dropped)} have no place in the grown one")
         new_parts, widened = [], []
         reads = None  # how the channels the next part reads map onto smaller's
         for i, name in enumerate(self.part_names):
@@ -124,15 +137,15 @@ class PureNet(nn.Module):
             if isinstance(module, ResidualBlock):
                 inner = _channel_map(part["conv1.weight"].shape[0], module.conv1.out_channels, gen)
                 maps = (reads, inner)
-                part = {**_widen_conv(part, "conv1.", reads, inner),
-                        **_widen_conv(part, "conv2.", inner, reads)}
+                part = {**_widen_conv(part, "conv1.", reads, inner, gen),
+                        **_widen_conv(part, "conv2.", inner, reads, gen)}
             else:
                 if name == "stem.conv":
                     part["weight"] = self._pad_code_inputs(part["weight"])
                 writes = None if name == "head" else _channel_map(
                     part["weight"].shape[0], module.out_channels, gen)
                 maps = (reads, writes)
-                part = _widen_conv(part, "", reads, writes)
+                part = _widen_conv(part, "", reads, writes, gen)
                 reads = writes
             if any(m is not None and m.grows for m in maps):
                 widened.append(name)
