@@ -252,8 +252,9 @@ def plot_curve(history: list, path: Path, title: str, int_acc: float | None = No
         ax.axvline(e - 0.5, color="0.4", ls="--", lw=1, label="warm restart" if i == 0 else None)
     kd = [h["epoch"] + 1 for h in history if h.get("teacher")]
     if kd:
+        teachers = list(dict.fromkeys(h["teacher"] for h in history if h.get("teacher")))
         ax.axvspan(min(kd) - 0.5, max(kd) + 0.5, color="tab:green", alpha=0.08,
-                   label=f"distilled from {history[-1].get('teacher', 'a teacher')}")
+                   label=f"distilled from {', then '.join(teachers)}")
     if int_acc is not None:
         ax.plot([ep[-1]], [int_acc], "r*", ms=12, label=f"exported integer model {int_acc:.4f}")
     ax.set_xlabel("epoch")
