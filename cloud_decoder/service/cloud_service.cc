@@ -4,7 +4,6 @@
 #include <future>
 #include <vector>
 
-#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "cloud_decoder/decode/png.h"
@@ -101,9 +100,11 @@ void CloudService::Dispatch(const std::string& camera_id, ingest::ChunkOutcome o
   auto frame = std::make_shared<ingest::AssembledFrame>(std::move(outcome.frame));
   const bool duplicate = outcome.kind == ingest::ChunkOutcome::Kind::kDuplicate;
   pool_->Submit(camera_id, [this, camera_id, frame, duplicate, acks](PurenetDecoder& decoder) {
-    absl::Cleanup done = [this] { metrics_->decode_queue.Decrement(); };
+    // The gauge drops before the ack frees the stream's queue slot, so it never counts more
+    // frames than the stream may queue (--max_queued_frames).
     if (duplicate) {
       metrics_->frames_duplicate.Increment();
+      metrics_->decode_queue.Decrement();
       acks->Ack(frame->sequence, /*duplicate=*/true);
       return;
     }
@@ -114,6 +115,7 @@ void CloudService::Dispatch(const std::string& camera_id, ingest::ChunkOutcome o
       metrics_->frames_failed.Increment();
       NQE_LOG(ERROR) << "camera " << camera_id << " frame " << frame->sequence
                      << " not stored: " << info.status();
+      metrics_->decode_queue.Decrement();
       acks->FrameDropped();
       return;
     }
@@ -124,6 +126,7 @@ void CloudService::Dispatch(const std::string& camera_id, ingest::ChunkOutcome o
     metrics_->end_to_end_seconds.Observe(
         static_cast<double>(info->stored_time_unix_nanos() - info->capture_time_unix_nanos()) *
         1e-9);
+    metrics_->decode_queue.Decrement();
     acks->Ack(frame->sequence, /*duplicate=*/false);
   });
 }
