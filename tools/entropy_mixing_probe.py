@@ -94,15 +94,13 @@ class Contexts:
 
 def priors(frames, ctx, sizes):
     """12-bit P(bit = 0) per context of each model, counted as entropy_prior.cc does."""
-    out = []
-    for k, n in enumerate(sizes):
-        zeros, total = np.zeros(n), np.zeros(n)
-        for raw, rows, cols, _ in frames:
-            bits, contexts, _ = ctx.of(raw, rows, cols)
-            np.add.at(zeros, contexts[k], bits == 0)
-            np.add.at(total, contexts[k], 1)
-        out.append(np.clip(np.round((zeros + 0.5) / (total + 1.0) * 4096), 1, 4095))
-    return out
+    zeros, total = [np.zeros(n) for n in sizes], [np.zeros(n) for n in sizes]
+    for raw, rows, cols, _ in frames:
+        bits, contexts, _ = ctx.of(raw, rows, cols)  # once per frame, for both models
+        for k in range(len(sizes)):
+            np.add.at(zeros[k], contexts[k], bits == 0)
+            np.add.at(total[k], contexts[k], 1)
+    return [np.clip(np.round((z + 0.5) / (t + 1.0) * 4096), 1, 4095) for z, t in zip(zeros, total)]
 
 
 def code_lengths(frames, ctx, start, mixer_lr):
