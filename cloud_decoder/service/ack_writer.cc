@@ -1,6 +1,24 @@
 #include "cloud_decoder/service/ack_writer.h"
 
+#include <utility>
+
 namespace nqe::cloud {
+
+AckWriter::AckWriter(Stream* stream, std::function<void()> cancel)
+    : stream_(stream), cancel_(std::move(cancel)) {
+  if (stream_ != nullptr) writer_ = std::thread([this] { WriteQueued(); });
+}
+
+AckWriter::~AckWriter() {
+  if (writer_.joinable()) Close(absl::InfinitePast());
+}
+
+void AckWriter::Send(service::IngestResponse response) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (stream_ == nullptr || closing_ || broken_) return;
+  queue_.push_back(std::move(response));
+  queue_changed_.notify_all();
+}
 
 void AckWriter::FrameQueued() {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -8,15 +26,11 @@ void AckWriter::FrameQueued() {
 }
 
 void AckWriter::Ack(uint64_t sequence, bool duplicate) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (stream_ != nullptr) {
-    service::IngestResponse response;
-    response.mutable_ack()->set_sequence(sequence);
-    response.mutable_ack()->set_duplicate(duplicate);
-    stream_->Write(response);  // a failed write means the client left: nothing to do
-  }
-  --pending_;
-  frame_done_.notify_all();
+  service::IngestResponse response;
+  response.mutable_ack()->set_sequence(sequence);
+  response.mutable_ack()->set_duplicate(duplicate);
+  Send(std::move(response));
+  FrameDropped();  // done either way; the write follows on the writer thread
 }
 
 void AckWriter::FrameDropped() {
@@ -31,9 +45,42 @@ bool AckWriter::WaitBelow(int limit, absl::Time deadline) {
                                 [&] { return pending_ < limit; });
 }
 
-void AckWriter::Close() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  stream_ = nullptr;
+void AckWriter::WriteQueued() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    queue_changed_.wait(lock, [&] { return !queue_.empty() || closing_; });
+    if (queue_.empty()) return;  // closing, and everything written
+    service::IngestResponse response = std::move(queue_.front());
+    queue_.pop_front();
+    writing_ = true;
+    lock.unlock();
+    const bool written = stream_->Write(response);
+    lock.lock();
+    writing_ = false;
+    if (!written) {  // the call is over: no later write can succeed
+      broken_ = true;
+      queue_.clear();
+    }
+    queue_changed_.notify_all();
+  }
+}
+
+bool AckWriter::Close(absl::Time deadline) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (closing_) return queue_.empty() && !writing_ && !broken_;
+  closing_ = true;
+  queue_changed_.notify_all();
+  const bool flushed = queue_changed_.wait_until(lock, absl::ToChronoTime(deadline),
+                                                 [&] { return queue_.empty() && !writing_; });
+  if (!flushed) {
+    queue_.clear();
+    lock.unlock();
+    if (cancel_) cancel_();  // frees a Write the client blocks by not reading
+  } else {
+    lock.unlock();
+  }
+  if (writer_.joinable()) writer_.join();
+  return flushed && !broken_;  // broken_ is settled: the writer has been joined
 }
 
 }  // namespace nqe::cloud

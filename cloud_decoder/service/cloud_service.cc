@@ -28,29 +28,35 @@ grpc::Status CloudService::Ingest(
     grpc::ServerContext* context,
     grpc::ServerReaderWriter<service::IngestResponse, service::IngestRequest>* stream) {
   metrics_->streams_open.Increment();
-  auto acks = std::make_shared<AckWriter>(stream);
+  auto acks = std::make_shared<AckWriter>(stream, [context] { context->TryCancel(); });
   ingest::IngestSession session(spec_, options_.limits, &registry_, options_.drain_timeout);
   absl::Status status;
   service::IngestRequest request;
   while (status.ok() && WaitForQueueRoom(context, *acks) && stream->Read(&request)) {
-    status = HandleIngestMessage(request, session, acks, stream);
+    status = HandleIngestMessage(request, session, acks);
   }
   const std::string who =
       session.camera_id().empty() ? context->peer() : absl::StrCat("camera ", session.camera_id());
+  const bool cancelled = context->IsCancelled();
+  absl::Time flush_deadline = absl::InfinitePast();  // a cancelled call takes no more writes
   if (!status.ok()) {
     metrics_->CountRejected(status);
     NQE_LOG(WARNING) << who << ": refused: " << status;
-  } else if (context->IsCancelled()) {
+    flush_deadline = absl::Now() + options_.final_ack_timeout;  // acks already due go out
+  } else if (cancelled) {
     // No ack can reach the client any more; its queued frames are stored all the same.
     NQE_LOG(INFO) << who << ": stream cancelled";
   } else {
     // The edge closed its side: let the frames it sent be stored and acked first.
-    if (!acks->WaitBelow(1, absl::Now() + options_.final_ack_timeout)) {
+    flush_deadline = absl::Now() + options_.final_ack_timeout;
+    if (!acks->WaitBelow(1, flush_deadline)) {
       NQE_LOG(WARNING) << who << ": stream closed with frames still decoding";
     }
     NQE_LOG(INFO) << who << ": stream closed";
   }
-  acks->Close();
+  if (!acks->Close(flush_deadline) && !cancelled) {
+    NQE_LOG(WARNING) << who << ": responses not read by the client in time; call cancelled";
+  }
   metrics_->streams_open.Decrement();
   return ToGrpcStatus(status);
 }
@@ -68,8 +74,7 @@ bool CloudService::WaitForQueueRoom(grpc::ServerContext* context, AckWriter& ack
 
 absl::Status CloudService::HandleIngestMessage(const service::IngestRequest& request,
                                                ingest::IngestSession& session,
-                                               const std::shared_ptr<AckWriter>& acks,
-                                               AckWriter::Stream* stream) {
+                                               const std::shared_ptr<AckWriter>& acks) {
   if (request.has_hello()) {
     absl::StatusOr<uint64_t> last_stored = session.OnHello(request.hello());
     if (!last_stored.ok()) return last_stored.status();
@@ -77,7 +82,7 @@ absl::Status CloudService::HandleIngestMessage(const service::IngestRequest& req
                   << *last_stored;
     service::IngestResponse welcome;
     welcome.mutable_welcome()->set_last_stored_sequence(*last_stored);
-    stream->Write(welcome);  // before any ack could exist: no frame is queued yet
+    acks->Send(std::move(welcome));
     return absl::OkStatus();
   }
   if (!request.has_chunk()) return absl::InvalidArgumentError("empty IngestRequest");

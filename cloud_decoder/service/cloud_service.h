@@ -54,8 +54,7 @@ class CloudService final : public service::CloudDecoder::Service {
   // One message of an Ingest stream; an error ends the stream.
   absl::Status HandleIngestMessage(const service::IngestRequest& request,
                                    ingest::IngestSession& session,
-                                   const std::shared_ptr<AckWriter>& acks,
-                                   AckWriter::Stream* stream);
+                                   const std::shared_ptr<AckWriter>& acks);
   // Hands a complete frame to the camera's decode worker (acks go out in sequence order).
   void Dispatch(const std::string& camera_id, ingest::ChunkOutcome outcome,
                 const std::shared_ptr<AckWriter>& acks);
