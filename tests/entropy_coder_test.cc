@@ -205,7 +205,8 @@ TEST(EntropyPriorTest, CountsFollowTheBits) {
     zero_total += counts.zeros[k];
     one_total += counts.ones[k];
   }
-  EXPECT_EQ(zero_total, int64_t{6} * kShape.bits());
+  EXPECT_EQ(counts.bits, int64_t{6} * kShape.bits());
+  EXPECT_EQ(zero_total, 2 * counts.bits);  // each bit in both models' contexts
   EXPECT_EQ(one_total, 0);
   ContextCounts other(8);
   EXPECT_FALSE(CountCodeContexts(zeros, kShape, other).ok());
@@ -239,8 +240,12 @@ TEST(EntropyPriorTest, RejectsMalformedFiles) {
   EXPECT_EQ(EntropyPrior::Load(path + ".missing").status().code(), absl::StatusCode::kNotFound);
   EXPECT_FALSE(load("not a prior\n").ok());
   EXPECT_FALSE(load("nqe-entropy-prior 1\nchannels 1 contexts_per_channel 81\n").ok());
-  std::string one_channel = "nqe-entropy-prior 1\nchannels 1 contexts_per_channel 243\n";
-  for (int k = 0; k < 243; ++k) one_channel += "2048 ";
+  // A prior of the coder before mixing (version 1: 243 contexts per channel) is refused.
+  std::string old_coder = "nqe-entropy-prior 1\nchannels 1 contexts_per_channel 243\n";
+  for (int k = 0; k < 243; ++k) old_coder += "2048 ";
+  EXPECT_FALSE(load(old_coder + "\n").ok());
+  std::string one_channel = "nqe-entropy-prior 1\nchannels 1 contexts_per_channel 972\n";
+  for (int k = 0; k < 972; ++k) one_channel += "2048 ";
   EXPECT_TRUE(load(one_channel + "\n").ok());
   EXPECT_FALSE(load(one_channel + "2048\n").ok());                                  // one too many
   EXPECT_FALSE(load(one_channel.substr(0, one_channel.size() - 5) + "0 \n").ok());  // p = 0

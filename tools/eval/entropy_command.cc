@@ -56,8 +56,7 @@ absl::Status LearnPrior(const EntropyOptions& options, const Engine& encoder, Co
   if (!status.ok()) return status;
   ContextCounts total(shape.channels);
   for (const ContextCounts& c : counts) total.Add(c);
-  int64_t bits = 0;
-  for (size_t k = 0; k < total.zeros.size(); ++k) bits += total.zeros[k] + total.ones[k];
+  const int64_t bits = total.bits;
   const std::string provenance = absl::StrCat(
       "learned by nqe-eval entropy --learn_prior from the codes of ", paths.size(), " images in ",
       std::filesystem::path(options.images).filename().string(), " (", bits, " bits)\nencoder ",

@@ -1,5 +1,5 @@
 """The training-time estimate of the entropy coder's rate (nqe/codec/rate.py): its contexts are
-the C++ coder's (common/codes/entropy/code_context.cc), and it gives the encoder a gradient."""
+the C++ coder's local ones (common/codes/entropy/code_context.cc), and it gives the encoder a gradient."""
 import math
 
 import pytest
@@ -12,7 +12,8 @@ from nqe.codec.train import init_from, save_checkpoint
 
 
 def coder_context(m, ch, y, x, side):
-    """code_context.cc's CodeMap::Context, transcribed position by position."""
+    """The local context of code_context.cc's CodeMap::ContextsOf, transcribed position by
+    position (within the channel's 243 local contexts)."""
     c, h, w = m.shape
 
     def neighbour(cc, yy, xx):

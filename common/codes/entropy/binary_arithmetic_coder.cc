@@ -5,21 +5,18 @@ namespace {
 
 constexpr uint32_t kTop = 1u << 24;  // renormalise when the range falls below this
 
-uint32_t Bound(uint32_t range, const AdaptiveBitModel& model) {
-  return (range >> AdaptiveBitModel::kBits) * model.p0();
-}
+uint32_t Bound(uint32_t range, uint32_t p0) { return (range >> AdaptiveBitModel::kBits) * p0; }
 
 }  // namespace
 
-void BinaryArithmeticEncoder::Encode(bool bit, AdaptiveBitModel& model) {
-  const uint32_t bound = Bound(range_, model);
+void BinaryArithmeticEncoder::Encode(bool bit, uint32_t p0) {
+  const uint32_t bound = Bound(range_, p0);
   if (!bit) {
     range_ = bound;
   } else {
     low_ += bound;
     range_ -= bound;
   }
-  model.Update(bit);
   while (range_ < kTop) {
     range_ <<= 8;
     ShiftLow();
@@ -53,8 +50,8 @@ BinaryArithmeticDecoder::BinaryArithmeticDecoder(absl::Span<const uint8_t> coded
   for (int i = 0; i < 4; ++i) code_ = (code_ << 8) | NextByte();
 }
 
-bool BinaryArithmeticDecoder::Decode(AdaptiveBitModel& model) {
-  const uint32_t bound = Bound(range_, model);
+bool BinaryArithmeticDecoder::Decode(uint32_t p0) {
+  const uint32_t bound = Bound(range_, p0);
   bool bit;
   if (code_ < bound) {
     range_ = bound;
@@ -64,7 +61,6 @@ bool BinaryArithmeticDecoder::Decode(AdaptiveBitModel& model) {
     range_ -= bound;
     bit = true;
   }
-  model.Update(bit);
   while (range_ < kTop) {
     range_ <<= 8;
     code_ = (code_ << 8) | NextByte();

@@ -40,7 +40,13 @@ class AdaptiveBitModel {
 
 class BinaryArithmeticEncoder {
  public:
-  void Encode(bool bit, AdaptiveBitModel& model);
+  // Codes `bit` with P(bit = 0) = p0 / 4096, p0 in [1, 4095].
+  void Encode(bool bit, uint32_t p0);
+  // The same with the model's probability, then updates the model.
+  void Encode(bool bit, AdaptiveBitModel& model) {
+    Encode(bit, model.p0());
+    model.Update(bit);
+  }
   // Flushes and returns the coded bytes; the encoder is spent afterwards.
   std::vector<uint8_t> Finish();
 
@@ -57,7 +63,12 @@ class BinaryArithmeticEncoder {
 class BinaryArithmeticDecoder {
  public:
   explicit BinaryArithmeticDecoder(absl::Span<const uint8_t> coded);
-  bool Decode(AdaptiveBitModel& model);
+  bool Decode(uint32_t p0);  // the inverse of Encode(bit, p0)
+  bool Decode(AdaptiveBitModel& model) {
+    const bool bit = Decode(model.p0());
+    model.Update(bit);
+    return bit;
+  }
   // Bytes the decoder has asked for, including any past the end (read as 0). After the last
   // bit of a well-formed input this equals its size: the encoder flushes exactly the bytes
   // the decoder's renormalisations will ask for.

@@ -29,6 +29,7 @@ void ContextCounts::Add(const ContextCounts& other) {
     zeros[i] += other.zeros[i];
     ones[i] += other.ones[i];
   }
+  bits += other.bits;
 }
 
 EntropyPrior EntropyPrior::Uniform(int channels) {
@@ -62,7 +63,9 @@ absl::StatusOr<EntropyPrior> EntropyPrior::Load(const std::string& path) {
     return bad("no 'channels <C> contexts_per_channel <K>' line");
   }
   if (per_channel != kPerChannel) {
-    return bad(absl::StrCat(per_channel, " contexts per channel, this coder has ", kPerChannel));
+    return bad(absl::StrCat(per_channel, " contexts per channel, this coder has ", kPerChannel,
+                            ": a prior of another coder version; learn one anew with nqe-eval "
+                            "entropy --learn_prior"));
   }
   std::vector<uint32_t> p0;
   p0.reserve(static_cast<size_t>(channels) * kPerChannel);
@@ -118,8 +121,9 @@ absl::StatusOr<EntropyPrior> EntropyPrior::LoadFor(const std::string& path, int 
 
 std::string EntropyPrior::Checksum() const {
   // Bump kCoderVersion whenever the coding changes in a way these constants do not show (the
-  // context formula, the coding order, the arithmetic).
-  constexpr int kCoderVersion = 1;
+  // context formula, the coding order, the arithmetic). 2: the local model mixed with the
+  // aligned one (logistic_mixer.h).
+  constexpr int kCoderVersion = 2;
   std::string bytes = absl::StrCat("nqe-entropy-coder ", kCoderVersion, " contexts_per_channel ",
                                    kPerChannel, " shift ", AdaptiveBitModel::kShift, "\n");
   bytes.reserve(bytes.size() + p0_.size() * 2);

@@ -30,7 +30,8 @@ struct ContextCounts {
   explicit ContextCounts(int channels);
   void Add(const ContextCounts& other);
   int channels;
-  std::vector<int64_t> zeros, ones;
+  std::vector<int64_t> zeros, ones;  // per context: every bit counts in both of its models
+  int64_t bits = 0;                  // code bits counted
 };
 
 class EntropyPrior {

@@ -40,7 +40,23 @@ absl::Status FrameRowsCoderState::Check(CodeShape shape, const EntropyPrior& pri
 }
 
 FrameRowsCoderState::FrameRowsCoderState(PatchGrid grid, CodeShape shape, const EntropyPrior& prior)
-    : grid_(grid), shape_(shape), map_(grid, shape), models_(prior.StartingModels()) {}
+    : grid_(grid),
+      shape_(shape),
+      map_(grid, shape),
+      models_(prior.StartingModels()),
+      mixer_(shape.channels) {}
+
+uint32_t FrameRowsCoderState::Predict(const CodeMap::Position& at) {
+  contexts_ = map_.ContextsOf(at);
+  return mixer_.Mix(at.channel, models_[contexts_.local].p0(), models_[contexts_.aligned].p0());
+}
+
+void FrameRowsCoderState::Learn(const CodeMap::Position& at, bool value) {
+  map_.Set(at, value);
+  models_[contexts_.local].Update(value);
+  models_[contexts_.aligned].Update(value);
+  mixer_.Update(value);
+}
 
 absl::Status FrameRowsCoderState::CheckRows(int row_count) const {
   if (row_count < 1 || row_count > grid_.rows - next_row_) {
@@ -67,8 +83,8 @@ absl::StatusOr<std::vector<uint8_t>> FrameRowsEncoder::EncodeRows(int row_count,
     for (int bit = 0; bit < shape_.bits(); ++bit) {
       const CodeMap::Position at = map_.At(first_patch + i, bit);
       const bool value = BitOf(code, bit);
-      encoder.Encode(value, models_[map_.Context(at)]);
-      map_.Set(at, value);
+      encoder.Encode(value, Predict(at));
+      Learn(at, value);
     }
   }
   next_row_ += row_count;
@@ -89,8 +105,8 @@ absl::StatusOr<std::vector<uint8_t>> FrameRowsDecoder::DecodeRows(int row_count,
     uint8_t* code = codes.data() + i * patch_bytes;
     for (int bit = 0; bit < shape_.bits(); ++bit) {
       const CodeMap::Position at = map_.At(first_patch + i, bit);
-      const bool value = decoder.Decode(models_[map_.Context(at)]);
-      map_.Set(at, value);
+      const bool value = decoder.Decode(Predict(at));
+      Learn(at, value);
       if (value) code[bit / 8] |= static_cast<uint8_t>(1u << (bit % 8));
     }
   }
@@ -138,7 +154,11 @@ absl::Status CountCodeContexts(const FrameCodes& codes, CodeShape shape, Context
     for (int bit = 0; bit < codes.bits_per_patch; ++bit) {
       const CodeMap::Position at = map.At(patch, bit);
       const bool value = codes.Bit(patch, bit);
-      ++(value ? counts.ones : counts.zeros)[map.Context(at)];
+      const CodeMap::Contexts contexts = map.ContextsOf(at);
+      std::vector<int64_t>& seen = value ? counts.ones : counts.zeros;
+      ++seen[contexts.local];
+      ++seen[contexts.aligned];
+      ++counts.bits;
       map.Set(at, value);
     }
   }

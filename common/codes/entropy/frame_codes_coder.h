@@ -20,12 +20,13 @@
 #include "common/codes/entropy/binary_arithmetic_coder.h"
 #include "common/codes/entropy/code_context.h"
 #include "common/codes/entropy/entropy_prior.h"
+#include "common/codes/entropy/logistic_mixer.h"
 #include "common/codes/frame_codes.h"
 
 namespace nqe {
 
 // What the encoder and the decoder of one frame share: the bits known so far, the context
-// models, the next patch row.
+// models and their mixer, the next patch row.
 class FrameRowsCoderState {
  public:
   // InvalidArgument if the prior is for another number of channels than `shape`.
@@ -38,11 +39,17 @@ class FrameRowsCoderState {
   // InvalidArgument unless 1 <= row_count <= the rows left.
   absl::Status CheckRows(int row_count) const;
   int bytes_per_patch() const { return (shape_.bits() + 7) / 8; }
+  // P(bit = 0) of the bit at `at`, in 1/4096: its two models' predictions mixed.
+  uint32_t Predict(const CodeMap::Position& at);
+  // The bit Predict was last asked about is `value`: the map, both models and the mixer learn.
+  void Learn(const CodeMap::Position& at, bool value);
 
   PatchGrid grid_;
   CodeShape shape_;
   CodeMap map_;
   std::vector<AdaptiveBitModel> models_;
+  LogisticMixer mixer_;
+  CodeMap::Contexts contexts_{};  // of the last Predict
   int next_row_ = 0;
 };
 
@@ -79,8 +86,8 @@ absl::StatusOr<FrameCodes> EntropyDecodeCodes(absl::Span<const uint8_t> coded,
                                               const FrameCodes& layout, CodeShape shape,
                                               const EntropyPrior& prior);
 
-// Adds how often each context of the coder sees a 0 and a 1 in `codes` (the counts a prior is
-// learned from).
+// Adds how often each context of the coder (both models') sees a 0 and a 1 in `codes` (the
+// counts a prior is learned from).
 absl::Status CountCodeContexts(const FrameCodes& codes, CodeShape shape, ContextCounts& counts);
 
 }  // namespace nqe

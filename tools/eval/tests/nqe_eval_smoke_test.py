@@ -85,10 +85,10 @@ def test_entropy(nqe_eval, testdata, folder):
     encoder, prior = testdata / "encoder-tiny.nqe", folder / "tiny.prior"
     lines = run([nqe_eval, "entropy", "--encoder", encoder, "--images", folder,
                  "--learn_prior", prior])
-    check(re.match(rf"^prior={re.escape(str(prior))} contexts=3888 bits=\d+ images=3$", lines[-1]),
+    check(re.match(rf"^prior={re.escape(str(prior))} contexts=15552 bits=\d+ images=3$", lines[-1]),
           f"learn_prior summary line: {lines[-1]}")
     header = prior.read_text().splitlines()[:2]
-    check(header == ["nqe-entropy-prior 1", "channels 16 contexts_per_channel 243"],
+    check(header == ["nqe-entropy-prior 1", "channels 16 contexts_per_channel 972"],
           f"prior header {header}")
     plain = ENTROPY.match(run([nqe_eval, "entropy", "--encoder", encoder, "--images", folder])[-1])
     primed = ENTROPY.match(run([nqe_eval, "entropy", "--encoder", encoder, "--images", folder,

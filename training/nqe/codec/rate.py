@@ -1,11 +1,13 @@
 """A differentiable estimate of what the lossless entropy coder spends on a code map.
 
 The coder (common/codes/entropy/, `nqe-eval rd --entropy_code`) codes each bit with an adaptive
-probability chosen by its context: its channel and five already-coded neighbours in the frame's
-code map (left, above, the previous channel, above-right unless that lies in the not yet coded
-patch to the right, the channel before the previous), each 0, 1 or "unknown/outside"
-(code_context.cc). Here a learned probability per context stands in for the adaptive ones, so -log2 p(bit | context) summed over
-the map estimates the coded size. The estimate is what the training log reports as coded bpp,
+probability from two context models, mixed. This estimate models the first, the local one: the
+bit's channel and five already-coded neighbours in the frame's code map (left, above, the
+previous channel, above-right unless that lies in the not yet coded patch to the right, the
+channel before the previous), each 0, 1 or "unknown/outside" (code_context.cc). Here a learned
+probability per context stands in for the adaptive ones, so -log2 p(bit | context) summed over
+the map estimates the coded size; the coder, mixing in its second model, spends ~5 % less
+(docs/evaluation.md). The estimate is what the training log reports as coded bpp,
 and with --rate W its gradient (through the bits' straight-through surrogate; neighbours are
 taken as given) lets training trade distortion against coded bits.
 """
