@@ -1,15 +1,16 @@
 #!/usr/bin/python3
-"""Would the uplink's entropy coder save more by mixing two context models? A probe, not the coder.
+"""What does mixing two context models save the uplink's entropy coder? The probe that designed it.
 
-The shipped coder (common/codes/entropy/) codes each code bit with one adaptive model chosen
-by a context (model A: channel, left, above, above-right, the two previous channels). This
-probe adds model B (channel, the same position in the four previous channels and in the
-patches above and to the left), mixes the two predictions lpaq-style (a logistic mixer per
-channel: p = squash(w . stretch(p_A, p_B) + bias), weights learned online within each frame),
-and prints ideal code lengths (sum of -log2 p, no coder overhead) of A alone, B alone and the
-mix on the frames of --val. Both models start each frame from priors counted on --train, as the
-shipped coder's prior does (entropy_prior.h); the adaptation matches the shipped coder's (12-bit
-probabilities, rate 1/16). Float maths, so it says what an integer version could reach.
+Coder version 1 (common/codes/entropy/) coded each code bit with one adaptive model chosen by a
+context (model A, now the local context: channel, left, above, above-right, the two previous
+channels). This probe adds model B (now the aligned context: channel, the same position in the
+four previous channels and in the patches above and to the left), mixes the two predictions
+lpaq-style (a logistic mixer per channel: p = squash(w . stretch(p_A, p_B) + bias), weights
+learned online within each frame), and prints ideal code lengths (sum of -log2 p, no coder
+overhead) of A alone, B alone and the mix on the frames of --val. Both models start each frame
+from priors counted on --train, as the coder's prior does (entropy_prior.h); the adaptation
+matches the coder's (12-bit probabilities, rate 1/16). Float maths: it measured what the
+integer version 2 of the coder (logistic_mixer.h) then reached within its flush bytes.
 
   /usr/bin/python3 tools/entropy_mixing_probe.py --encoder models/encoder-0.4375bpp.nqe
 
