@@ -65,6 +65,23 @@ TEST(FrameCodesCoderTest, RandomCodesRoundTripAndBarelyGrow) {
   EXPECT_LT(coded->size(), codes.bytes.size() * 1.03 + 8);
 }
 
+// The coded bytes of a fixed frame, pinned: a change to how bits are coded (contexts, mixer,
+// arithmetic) fails here and must bump kCoderVersion in entropy_prior.cc, so that priors and
+// uplink peers of the old coder are told apart (and an edge ASIC knows which bytes to make).
+TEST(FrameCodesCoderTest, Version2CodedBytesArePinned) {
+  FrameCodes codes = RandomCodes(3, 4, 0.0, 1);
+  uint32_t state = 12345;  // an LCG, not <random>'s distributions: the same bits everywhere
+  auto next = [&] { return state = state * 1664525u + 1013904223u; };
+  for (uint8_t& byte : codes.bytes) byte = static_cast<uint8_t>((next() >> 24) & (next() >> 24));
+  auto coded = EntropyEncodeCodes(codes, kShape, kNoPrior);
+  ASSERT_TRUE(coded.ok());
+  ExpectRoundTrip(codes, *coded);
+  uint32_t hash = 2166136261u;  // FNV-1a
+  for (uint8_t byte : *coded) hash = (hash ^ byte) * 16777619u;
+  EXPECT_EQ(coded->size(), 346u);
+  EXPECT_EQ(hash, 3914606046u);
+}
+
 TEST(FrameCodesCoderTest, RedundantCodesShrink) {
   const FrameCodes zeros = RandomCodes(4, 5, 0.0, 3);
   auto coded = EntropyEncodeCodes(zeros, kShape, kNoPrior);
