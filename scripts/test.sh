@@ -10,7 +10,7 @@ export NQE_DATA="${NQE_DATA:-$(cd .. && pwd)/shared/data}"
 echo "test: C++ tests (ctest)"
 (cd build && ctest --output-on-failure -j 2)
 echo "test: Python tests (pytest, /usr/bin/python3: Debian's torch lives there)"
-/usr/bin/python3 -m pytest -q training/tests
+/usr/bin/python3 -m pytest -q training/tests tools/tests
 echo "test: Docker stack (tests/docker: docker-compose.yml as containers; skipped, saying why," \
   "when no Docker engine answers)"
 start=$SECONDS

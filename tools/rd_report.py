@@ -12,7 +12,10 @@ then writes <out>/rd.json (means per run, unreachable counts, best efforts), the
 each run in <out>/runs/, and <out>/rd-psnr.png, <out>/rd-msssim.png.
 
 Baseline means are over the images that fit the target; images that cannot get that small are
-counted ("unreachable") and drawn with hollow markers, never silently dropped.
+counted ("unreachable") and drawn with hollow markers, never silently dropped. Two comparisons
+on the same images come with each baseline run: 'all_images' (every image, unreachable ones at
+their smallest file; the plots) and 'same_images' (ours and the baseline over only the images
+the baseline fits).
 
     /usr/bin/python3 tools/rd_report.py --images ../shared/data/photos/val --out docs/rd
 """
@@ -79,10 +82,25 @@ def run_nqe_eval(args, name: str, flags: list) -> dict:
             result["best_effort"] = parse_summary(line[len("best_effort "):])
     rows = [dict(zip(lines[0].split(","), line.split(","))) for line in lines[1:] if "," in line]
     result["images"] = len(rows)
+    result["_rows"] = rows  # for same_images(); not written to rd.json
     # Means over every image, unreachable ones at their smallest file: what the plots show, so
     # that a codec's curve never improves by dropping its hardest images.
     result["all_images"] = {k: sum(float(r[k]) for r in rows) / len(rows)
                             for k in ("bpp", "psnr", "msssim", "blockiness")}
+    return result
+
+
+def same_images(baseline: dict, ours: list) -> dict:
+    """Mean bpp and PSNR of a baseline run and of each of our runs over the images the baseline
+    fits within its target: "ours against C at the same bpp" on the same images, where the
+    summary means would set ours over every image against C over only those it fits."""
+    fit = {r["name"] for r in baseline["_rows"] if r.get("within_budget") == "1"}
+    result = {"images": len(fit)}
+    if not fit:
+        return result
+    for label, rows in [("baseline", baseline["_rows"])] + [(o["label"], o["_rows"]) for o in ours]:
+        kept = [r for r in rows if r["name"] in fit]
+        result[label] = {k: sum(float(r[k]) for r in kept) / len(kept) for k in ("bpp", "psnr")}
     return result
 
 
@@ -167,7 +185,8 @@ def main(argv=None):
               "note": "bpp/psnr/msssim/blockiness: means over the images that fit the target; "
                       "'unreachable' images are in 'best_effort' (rows in runs/*.txt with "
                       "within_budget=0); 'all_images': means over every image, unreachable ones "
-                      "at their smallest file (what the plots show)"}
+                      "at their smallest file (what the plots show); 'same_images': the baseline and each of "
+                      "ours over only the images the baseline fits"}
     for label, encoder, decoder in our_pairs(args):
         # Raw codes (patch-constant rate) and through the lossless entropy coder ("+ac"),
         # started from the encoder's learned prior (encoder-X.prior) where there is one.
@@ -185,6 +204,10 @@ def main(argv=None):
                                   ["--baseline", codec, "--bpp", str(target)])
             report["baselines"].setdefault(codec, []).append({"target_bpp": target, **result})
     runs = report["ours"] + [r for rs in report["baselines"].values() for r in rs]
+    for run in [r for rs in report["baselines"].values() for r in rs]:
+        run["same_images"] = same_images(run, report["ours"])
+    for run in runs:
+        del run["_rows"]
     report["image_count"] = max((r["images"] for r in runs), default=0)
     (args.out / "rd.json").write_text(json.dumps(without_nan(report), indent=1))
     plot(report, "psnr", "PSNR, RGB (dB)", args.out / "rd-psnr.png")
