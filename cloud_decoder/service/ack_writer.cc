@@ -15,9 +15,7 @@ AckWriter::~AckWriter() {
 
 void AckWriter::Send(service::IngestResponse response) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (stream_ == nullptr || closing_ || broken_) return;
-  queue_.push_back(std::move(response));
-  queue_changed_.notify_all();
+  QueueLocked(std::move(response));
 }
 
 void AckWriter::FrameQueued() {
@@ -29,12 +27,23 @@ void AckWriter::Ack(uint64_t sequence, bool duplicate) {
   service::IngestResponse response;
   response.mutable_ack()->set_sequence(sequence);
   response.mutable_ack()->set_duplicate(duplicate);
-  Send(std::move(response));
-  FrameDropped();  // done either way; the write follows on the writer thread
+  std::lock_guard<std::mutex> lock(mutex_);
+  QueueLocked(std::move(response));  // the write follows on the writer thread
+  FrameDoneLocked();
 }
 
 void AckWriter::FrameDropped() {
   std::lock_guard<std::mutex> lock(mutex_);
+  FrameDoneLocked();
+}
+
+void AckWriter::QueueLocked(service::IngestResponse response) {
+  if (stream_ == nullptr || closing_ || broken_) return;
+  queue_.push_back(std::move(response));
+  queue_changed_.notify_all();
+}
+
+void AckWriter::FrameDoneLocked() {
   --pending_;
   frame_done_.notify_all();
 }

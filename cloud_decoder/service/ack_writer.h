@@ -46,6 +46,9 @@ class AckWriter {
 
  private:
   void WriteQueued();  // the writer thread
+  // With mutex_ held: one lock per ack, so a frame's ack is queued when it counts as done.
+  void QueueLocked(service::IngestResponse response);
+  void FrameDoneLocked();
 
   std::mutex mutex_;
   std::condition_variable frame_done_;

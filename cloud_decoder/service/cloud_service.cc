@@ -38,17 +38,18 @@ grpc::Status CloudService::Ingest(
   const std::string who =
       session.camera_id().empty() ? context->peer() : absl::StrCat("camera ", session.camera_id());
   const bool cancelled = context->IsCancelled();
-  absl::Time flush_deadline = absl::InfinitePast();  // a cancelled call takes no more writes
+  // A cancelled call takes no more writes; otherwise the acks due go out (a refused stream's
+  // too) until the deadline.
+  const absl::Time flush_deadline =
+      cancelled ? absl::InfinitePast() : absl::Now() + options_.final_ack_timeout;
   if (!status.ok()) {
     metrics_->CountRejected(status);
     NQE_LOG(WARNING) << who << ": refused: " << status;
-    flush_deadline = absl::Now() + options_.final_ack_timeout;  // acks already due go out
   } else if (cancelled) {
     // No ack can reach the client any more; its queued frames are stored all the same.
     NQE_LOG(INFO) << who << ": stream cancelled";
   } else {
     // The edge closed its side: let the frames it sent be stored and acked first.
-    flush_deadline = absl::Now() + options_.final_ack_timeout;
     if (!acks->WaitBelow(1, flush_deadline)) {
       NQE_LOG(WARNING) << who << ": stream closed with frames still decoding";
     }
