@@ -1,17 +1,18 @@
 """Knowledge distillation from a float teacher (Hinton et al. 2015), configured as data:
 
   "train": {"distill": {"teacher": "runs/teacher-vgg-s/checkpoint.pt", "alpha": 0.9,
-                        "temperature": 4.0}}
+                        "temperature": 4.0, "mirror": false}}
 
 loss = alpha * T^2 * KL(softmax(teacher / T) || softmax(s * student)) + (1 - alpha) * CE.
 
 The teacher is any checkpoint of ``nqe.train`` (typically a float configuration such as
 ``teacher-vgg-s``: float weights, ReLU, float BN), run frozen in eval mode on the same augmented
-batch as the student. The student's logits are integer sums whose scale has nothing to do
-with the teacher's, so the KL term compares them through a learned scalar s = exp(log_scale)
-(initialised to match the spreads of the first batch, trained by its own small optimiser): s
-changes no prediction, only how sharply the student's distribution is read. Nothing of the
-distiller is exported.
+batch as the student; with "mirror" its logits are the mean over the batch and its horizontal
+mirror (a better target for one more teacher pass per batch). The student's logits are integer
+sums whose scale has nothing to do with the teacher's, so the KL term compares them through a
+learned scalar s = exp(log_scale) (initialised to match the spreads of the first batch, trained
+by its own small optimiser): s changes no prediction, only how sharply the student's
+distribution is read. Nothing of the distiller is exported.
 """
 from __future__ import annotations
 
@@ -34,17 +35,22 @@ class Distiller:
         self.teacher_name = ck["config"].get("name", spec["teacher"])
         self.alpha = float(spec.get("alpha", 0.9))
         self.temperature = float(spec.get("temperature", 4.0))
+        self.mirror = bool(spec.get("mirror", False))
         self.log_scale = nn.Parameter(torch.zeros(()))
         self._initialised = False
         self.opt = torch.optim.Adam([self.log_scale], lr=float(spec.get("scale_lr", 0.01)))
         self._bf16, self._to_input = bf16, to_input
         log_fn(f"distillation from {spec['teacher']} ({self.teacher_name}, epoch "
-               f"{ck['epoch'] + 1}): alpha {self.alpha}, temperature {self.temperature}")
+               f"{ck['epoch'] + 1}): alpha {self.alpha}, temperature {self.temperature}"
+               f"{', mirrored' if self.mirror else ''}")
 
     @torch.no_grad()
     def teacher_logits(self, xb: torch.Tensor) -> torch.Tensor:
         with autocast(self._bf16):
-            return self.teacher(self._to_input(xb)).float()
+            logits = self.teacher(self._to_input(xb)).float()
+            if self.mirror:
+                logits = (logits + self.teacher(self._to_input(xb.flip(3))).float()) / 2
+        return logits
 
     def loss(self, xb: torch.Tensor, student_logits: torch.Tensor, hard_loss: torch.Tensor):
         t = self.teacher_logits(xb) / self.temperature

@@ -138,7 +138,7 @@ def train_epoch(model, opt, data, cfg, epoch, phase, gen, args, log_fn, progress
     tot_loss = tot_ok = seen = 0
     t0 = time.time()
     for b, (xb, yb) in enumerate(iterate_batches(data.x_train, data.y_train, bs, True, True, gen,
-                                                 drop_last=True)):
+                                                 drop_last=True, cutout_size=tr.get("cutout", 0))):
         if b >= n_batches:
             break
         step = (epoch - first_epoch) * n_batches + b

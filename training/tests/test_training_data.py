@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import torch
 
-from nqe.data import load_cifar10, random_crop_flip
+from nqe.data import cutout, iterate_batches, load_cifar10, random_crop_flip
 
 
 def _write_batch(path, labels, images_chw):
@@ -37,3 +37,27 @@ def test_crop_flip_keeps_content():
     assert y.shape == x.shape and y.dtype == torch.uint8
     # every output row is a (possibly flipped, shifted, zero-padded) piece of an input row
     assert set(y.unique().tolist()) <= set(x.unique().tolist()) | {0}
+
+
+def test_cutout_zeroes_one_square_per_image_clipped_at_the_border():
+    x = torch.full((64, 3, 32, 32), 7, dtype=torch.uint8)
+    y = cutout(x, 8, torch.Generator().manual_seed(1))
+    zero = (y == 0).all(1)  # n x h x w: cut pixels are cut in every channel
+    assert ((y == 0) | (y == 7)).all() and (zero == (y == 0).any(1)).all()
+    for m in zero:
+        rows, cols = m.any(1).nonzero().flatten(), m.any(0).nonzero().flatten()
+        assert 1 <= len(rows) <= 8 and 1 <= len(cols) <= 8
+        # one solid rectangle: its area is rows x cols
+        assert int(m.sum()) == len(rows) * len(cols)
+        assert rows.diff().eq(1).all() and cols.diff().eq(1).all()
+    assert (zero.sum((1, 2)) == 64).any()  # interior squares are whole
+
+
+def test_cutout_is_off_by_default():
+    x = torch.full((10, 3, 32, 32), 7, dtype=torch.uint8)
+    y = torch.zeros(10, dtype=torch.int64)
+    g = torch.Generator().manual_seed(0)
+    (xb, _), = iterate_batches(x, y, 10, False, True, g)
+    assert xb[:, :, 4:28, 4:28].eq(7).all()  # a 4-pixel crop's padding never reaches the centre
+    (xb, _), = iterate_batches(x, y, 10, False, True, g, cutout_size=8)
+    assert xb[:, :, 4:28, 4:28].eq(0).any()

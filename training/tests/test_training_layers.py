@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from nqe.export import TorchIntegerRunner, build_nqe
-from nqe.layers import (HWMSB, FlexorQuantizer, Norm, QReLU, UniformQuantizer,
+from nqe.layers import (HWMSB, FlexorQuantizer, Norm, QReLU, ResidualBlock, UniformQuantizer,
                         make_weight_quantizer)
 from nqe.model_format.flexor import decrypt_levels
 from nqe.models import build_model, has_float_weights, units
@@ -183,3 +183,19 @@ def test_zoo_configs_build_and_fit_the_budget():
             continue  # a float distillation teacher: never exported, no budget
         bits = param_bits_estimate(model)["param_bits"]
         assert bits <= BUDGET_BITS, (name, bits)
+
+
+def test_residual_block_adds_its_input_and_is_not_exportable():
+    """The plain residual add (float teachers) leaves the activation grid, so even with integer
+    weights the exporter refuses it by name."""
+    model = build_model(load_config("teacher-resnet9")).eval()
+    block = next(s for s in model.stages if isinstance(s, ResidualBlock))
+    x = torch.randn(2, block.unit1.convs[0].in_ch, 8, 8)
+    assert torch.allclose(block(x), x + block.unit2(block.unit1(x)))
+    integer = build_model(load_config("teacher-resnet9", [
+        'model.quant={"first": "ternary", "body": "ternary", "head": "ternary"}',
+        'model.act={"kind": "qrelu", "bits": 3}']))
+    for u in units(integer):
+        u.to_shift("channel")
+    with pytest.raises(TypeError, match="ResidualBlock"):
+        build_nqe(integer, "resnet", "classify", [str(i) for i in range(10)])

@@ -171,3 +171,13 @@ def test_init_from_moves_pooling(trained_run, small_data, tmp_path):
     cfg_path.write_text(json.dumps(moved))
     with pytest.raises(ValueError, match="do not fit"):
         load_stage_weights(build_model(load_config(str(cfg_path))), before["model"])
+
+
+def test_mirrored_teacher_averages_the_image_and_its_mirror(trained_run, small_data):
+    spec = {"teacher": str(trained_run / "checkpoint.pt")}
+    plain = Distiller(spec, False, train.to_input, lambda msg: None)
+    mirrored = Distiller(dict(spec, mirror=True), False, train.to_input, lambda msg: None)
+    xb = small_data.x_test[:8]
+    both = (plain.teacher_logits(xb) + plain.teacher_logits(xb.flip(3))) / 2
+    assert torch.allclose(mirrored.teacher_logits(xb), both)
+    assert not torch.allclose(plain.teacher_logits(xb), both)

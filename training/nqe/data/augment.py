@@ -24,9 +24,25 @@ def random_crop_flip(x: torch.Tensor, pad: int = 4, generator: torch.Generator |
     return out.permute(0, 3, 1, 2).contiguous()
 
 
+def cutout(x: torch.Tensor, size: int, generator: torch.Generator | None = None) -> torch.Tensor:
+    """Cutout (DeVries & Taylor 2017): one ``size`` x ``size`` square per image set to 0, its
+    centre uniform over the image, so squares near the border are clipped."""
+    n, _, h, w = x.shape
+    cy = torch.randint(0, h, (n,), generator=generator)
+    cx = torch.randint(0, w, (n,), generator=generator)
+    y0, x0 = (cy - size // 2)[:, None], (cx - size // 2)[:, None]
+    ys, xs = torch.arange(h)[None, :], torch.arange(w)[None, :]
+    in_y = (ys >= y0) & (ys < y0 + size)  # n x h
+    in_x = (xs >= x0) & (xs < x0 + size)  # n x w
+    keep = ~(in_y[:, :, None] & in_x[:, None, :])
+    return x * keep[:, None].to(x.dtype)
+
+
 def iterate_batches(x: torch.Tensor, y: torch.Tensor, batch_size: int, shuffle: bool,
-                    augment: bool, generator: torch.Generator | None = None, drop_last: bool = False):
-    """Yield (uint8 images, labels) batches."""
+                    augment: bool, generator: torch.Generator | None = None, drop_last: bool = False,
+                    cutout_size: int = 0):
+    """Yield (uint8 images, labels) batches; ``augment`` crops and flips, then cuts out a
+    ``cutout_size`` square if it is > 0."""
     n = len(y)
     order = torch.randperm(n, generator=generator) if shuffle else torch.arange(n)
     stop = n - (n % batch_size) if drop_last else n
@@ -35,4 +51,6 @@ def iterate_batches(x: torch.Tensor, y: torch.Tensor, batch_size: int, shuffle: 
         xb = x[idx]
         if augment:
             xb = random_crop_flip(xb, generator=generator)
+            if cutout_size > 0:
+                xb = cutout(xb, cutout_size, generator)
         yield xb, y[idx]

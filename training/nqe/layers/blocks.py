@@ -1,4 +1,5 @@
-"""Composite blocks: MOGNET's MUX residual block and CFLOG unit, and the classifier head."""
+"""Composite blocks: MOGNET's MUX residual block and CFLOG unit, a plain residual block (float
+teachers only), and the classifier head."""
 from __future__ import annotations
 
 import math
@@ -42,6 +43,19 @@ class MuxBlock(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return mux_residual(x, self.unit2(self.unit1(x)), self.bits)
+
+
+class ResidualBlock(nn.Module):
+    """x + unit2(unit1(x)), the ResNet add. Only for float distillation teachers: the engine's
+    residual is the MUX (an integer add would leave the activation grid), so export refuses it."""
+
+    def __init__(self, ch: int, k: int, weights: dict, norm: dict, act: dict):
+        super().__init__()
+        self.unit1 = make_unit(ch, ch, k, weights, norm, act)
+        self.unit2 = make_unit(ch, ch, k, weights, norm, act)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x + self.unit2(self.unit1(x))
 
 
 def make_cflog(in_ch: int, out_ch: int, latent: int, groups: int, k: int, pointwise: dict,

@@ -3,6 +3,7 @@
   {"type": "conv", "out": C, "k": 3, "stride": 1, "weights": <quantiser>, "act": <optional>}
   {"type": "maxpool"}                                          2x2, stride 2
   {"type": "mux", "k": 3, "weights": <quantiser>}              MOGNET MUX residual block
+  {"type": "residual", "k": 3, "weights": <quantiser>}         x + f(x), float teachers only
   {"type": "cflog", "out": C, "latent": m, "groups": g, "k": 3,
    "pointwise": <quantiser>, "grouped": <quantiser>, "rule": 30, "seed": s}
   {"type": "classifier", "weights": <quantiser>}               1x1 conv + global sum pool
@@ -15,7 +16,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ..layers import Classifier, ConvUnit, MuxBlock, make_cflog, make_unit
+from ..layers import Classifier, ConvUnit, MuxBlock, ResidualBlock, make_cflog, make_unit
 
 
 def _resolve(q, presets: dict, roles: dict) -> dict:
@@ -47,6 +48,9 @@ class NQENet(nn.Module):
             elif t == "mux":
                 stage = MuxBlock(ch, spec.get("k", 3), _resolve(spec["weights"], presets, roles), norm,
                                  spec.get("act", act))
+            elif t == "residual":
+                stage = ResidualBlock(ch, spec.get("k", 3), _resolve(spec["weights"], presets, roles),
+                                      norm, spec.get("act", act))
             elif t == "cflog":
                 stage = make_cflog(ch, spec["out"], spec["latent"], spec["groups"],
                                    spec.get("k", 3), _resolve(spec["pointwise"], presets, roles),
