@@ -13,7 +13,8 @@ Every epoch: progress line, checkpoint (``--resume`` continues from it), JSON lo
 ``train.distill`` adds a distillation loss from a trained teacher checkpoint (nqe/distill.py;
 the logged loss is then the mixed loss). ``--resume --warm-restart`` fine-tunes a finished run
 again: the checkpoint's phase starts over with a fresh optimiser and its full schedule (once:
-a later ``--resume`` with the same flag continues that restart instead of restarting again).
+a later ``--resume`` with the same flag continues that restart while it is unfinished; once it
+has finished, the flag restarts it again, e.g. with another teacher).
 """
 from __future__ import annotations
 
@@ -340,6 +341,14 @@ def main(argv=None, data=None):
     opt, progress = new_phase(1, 0)
     ckpt_path = out_dir / "checkpoint.pt"
     ck = None
+
+    def phase_done() -> bool:
+        step = (epoch - progress.first_epoch) * bpe
+        if progress.budget_s and history:
+            # Do not start an epoch that would be mostly cut off by the time budget.
+            return progress.budget_s - progress.used_s < 0.3 * history[-1]["seconds"]
+        return progress.done(step)
+
     if args.resume and ckpt_path.is_file():
         ck = torch.load(ckpt_path)
         if ck["phase"] == 2:
@@ -355,7 +364,8 @@ def main(argv=None, data=None):
         gen.manual_seed(tr["seed"] + epoch)
         log_fn(f"resumed after epoch {ck['epoch']} (phase {phase})")
         restart_epoch = ck.get("warm_restart_epoch")
-        if args.warm_restart and restart_epoch != progress.first_epoch:
+        # A new restart unless this checkpoint is an unfinished one (then --resume continues it).
+        if args.warm_restart and (restart_epoch != progress.first_epoch or phase_done()):
             opt, progress = new_phase(phase, epoch)
             log_fn(f"warm restart: phase {phase} starts again at epoch {epoch + 1}")
             restart_epoch = epoch
@@ -378,13 +388,6 @@ def main(argv=None, data=None):
                    "it starts afresh")
         t_acc = evaluate(distiller.teacher, data.x_test[eval_idx], data.y_test[eval_idx], bf16)
         log_fn(f"teacher accuracy {t_acc:.4f} on the {len(eval_idx)}-image test subset")
-
-    def phase_done() -> bool:
-        step = (epoch - progress.first_epoch) * bpe
-        if progress.budget_s and history:
-            # Do not start an epoch that would be mostly cut off by the time budget.
-            return progress.budget_s - progress.used_s < 0.3 * history[-1]["seconds"]
-        return progress.done(step)
 
     while True:
         if phase_done():

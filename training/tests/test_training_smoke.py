@@ -109,7 +109,8 @@ def test_float_teacher_is_not_exportable(tmp_path, small_data):
 
 def test_distillation_warm_restart(trained_run, small_data, tmp_path):
     """A finished integer model fine-tuned again: --warm-restart restarts phase 2 once (a
-    second resume continues it), and the distiller's state survives the checkpoint."""
+    second resume continues it while unfinished, a finished restart is restarted again), and the
+    distiller's state survives the checkpoint."""
     import shutil
     shutil.copy(trained_run / "checkpoint.pt", tmp_path / "checkpoint.pt")
     student = dict(TINY, train=dict(TINY["train"], phase2_epochs=2, distill={
@@ -128,6 +129,10 @@ def test_distillation_warm_restart(trained_run, small_data, tmp_path):
     train.main(args, data=small_data)  # resumed: phase 2 continues, no second restart
     ck = torch.load(tmp_path / "checkpoint.pt")
     assert ck["epoch"] == first + 1 and ck["phase_first_epoch"] == first
+    train.main(args, data=small_data)  # that restart has finished: the flag restarts it again
+    ck = torch.load(tmp_path / "checkpoint.pt")
+    assert ck["epoch"] == first + 3 and ck["phase_first_epoch"] == first + 2
+    assert ck["warm_restart_epoch"] == first + 2
     # The learned scale belongs to its teacher: restored for the same one, fresh for another.
     same = Distiller(student["train"]["distill"], False, lambda x: x, lambda msg: None)
     assert same.load_state_dict(ck["distiller"])
