@@ -26,14 +26,11 @@ def mux_residual(skip: torch.Tensor, branch: torch.Tensor, bits: int) -> torch.T
     return s * branch + (1 - s) * merged
 
 
-class MuxBlock(nn.Module):
-    """Two conv units (same channel count as the input) merged with the input by the MUX."""
+class _TwoUnitBranch(nn.Module):
+    """The branch of a residual block: two conv units with the input's channel count."""
 
     def __init__(self, ch: int, k: int, weights: dict, norm: dict, act: dict):
         super().__init__()
-        if act["kind"] != "qrelu":
-            raise ValueError("the MUX residual needs k-bit QReLU activations on both inputs")
-        self.bits = int(act["bits"])
         self.unit1 = make_unit(ch, ch, k, weights, norm, act)
         self.unit2 = make_unit(ch, ch, k, weights, norm, act)
 
@@ -41,21 +38,29 @@ class MuxBlock(nn.Module):
     def out_ch(self) -> int:
         return self.unit2.out_ch
 
+    def branch(self, x: torch.Tensor) -> torch.Tensor:
+        return self.unit2(self.unit1(x))
+
+
+class MuxBlock(_TwoUnitBranch):
+    """Two conv units (same channel count as the input) merged with the input by the MUX."""
+
+    def __init__(self, ch: int, k: int, weights: dict, norm: dict, act: dict):
+        if act["kind"] != "qrelu":
+            raise ValueError("the MUX residual needs k-bit QReLU activations on both inputs")
+        super().__init__(ch, k, weights, norm, act)
+        self.bits = int(act["bits"])
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return mux_residual(x, self.unit2(self.unit1(x)), self.bits)
+        return mux_residual(x, self.branch(x), self.bits)
 
 
-class ResidualBlock(nn.Module):
+class ResidualBlock(_TwoUnitBranch):
     """x + unit2(unit1(x)), the ResNet add. Only for float distillation teachers: the engine's
     residual is the MUX (an integer add would leave the activation grid), so export refuses it."""
 
-    def __init__(self, ch: int, k: int, weights: dict, norm: dict, act: dict):
-        super().__init__()
-        self.unit1 = make_unit(ch, ch, k, weights, norm, act)
-        self.unit2 = make_unit(ch, ch, k, weights, norm, act)
-
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return x + self.unit2(self.unit1(x))
+        return x + self.branch(x)
 
 
 def make_cflog(in_ch: int, out_ch: int, latent: int, groups: int, k: int, pointwise: dict,
