@@ -203,9 +203,10 @@ def main(argv=None):
             result = run_nqe_eval(args, f"{codec}-{target:g}bpp",
                                   ["--baseline", codec, "--bpp", str(target)])
             report["baselines"].setdefault(codec, []).append({"target_bpp": target, **result})
-    runs = report["ours"] + [r for rs in report["baselines"].values() for r in rs]
-    for run in [r for rs in report["baselines"].values() for r in rs]:
+    baseline_runs = [r for rs in report["baselines"].values() for r in rs]
+    for run in baseline_runs:
         run["same_images"] = same_images(run, report["ours"])
+    runs = report["ours"] + baseline_runs
     for run in runs:
         del run["_rows"]
     report["image_count"] = max((r["images"] for r in runs), default=0)

@@ -387,7 +387,8 @@ def main(argv=None, data=None):
             log_fn("the checkpoint's distillation scale was learned against another teacher: "
                    "it starts afresh")
         t_acc = evaluate(distiller.teacher, data.x_test[eval_idx], data.y_test[eval_idx], bf16)
-        log_fn(f"teacher accuracy {t_acc:.4f} on the {len(eval_idx)}-image test subset")
+        log_fn(f"teacher accuracy {t_acc:.4f} on the {len(eval_idx)}-image test subset"
+               f"{' (one view; its targets average two)' if distiller.mirror else ''}")
 
     while True:
         if phase_done():
