@@ -207,8 +207,7 @@ TEST(ModelFuzzTest, HostileBytesNeverCrashHangOrAllocateAbsurdly) {
   pb::LogSilencer silence_protobuf;
   const std::vector<std::string> seeds = SeedFiles();
   for (const std::string& seed : seeds) {
-    const absl::Status status =
-        LoadModelBytes(seed, "seed").status();
+    const absl::Status status = LoadModelBytes(seed, "seed").status();
     ASSERT_TRUE(status.ok()) << status;
   }
   Mutator mutator(12345);

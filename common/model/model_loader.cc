@@ -57,8 +57,7 @@ absl::StatusOr<LoadedModel> LoadModelBytes(absl::string_view bytes, absl::string
         absl::StrCat(source_name, ": the payload is not a valid nqe.model.Model message"));
   }
 
-  absl::StatusOr<NetworkAnalysis> analysis =
-      AnalyzeNetwork(loaded.proto);
+  absl::StatusOr<NetworkAnalysis> analysis = AnalyzeNetwork(loaded.proto);
   if (!analysis.ok()) return InFile(source_name, analysis.status());
   absl::StatusOr<std::vector<ValueRange>> ranges = ProveValueRanges(loaded.proto, *analysis);
   if (!ranges.ok()) return InFile(source_name, ranges.status());
