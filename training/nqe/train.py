@@ -13,8 +13,12 @@ Every epoch: progress line, checkpoint (``--resume`` continues from it), JSON lo
 ``train.distill`` adds a distillation loss from a trained teacher checkpoint (nqe/distill.py;
 the logged loss is then the mixed loss). ``--resume --warm-restart`` fine-tunes a finished run
 again: the checkpoint's phase starts over with a fresh optimiser and its full schedule (once:
-a later ``--resume`` with the same flag continues that restart while it is unfinished; once it
-has finished, the flag restarts it again, e.g. with another teacher).
+a later ``--resume`` with the same flag continues that restart while it is unfinished, i.e.
+stopped before the end of the budget it was launched with; once it has finished, the flag
+restarts it again, e.g. with another teacher or a longer budget).
+``train.phase2_average_from`` averages the weights of the epochs after that fraction of phase 2
+and ends the phase with the average (nqe/averaging.py); ``train.phase2_lr_floor`` stops the
+phase-2 cosine at that fraction of its peak, so the averaged epochs differ.
 """
 from __future__ import annotations
 
@@ -31,6 +35,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
+from .averaging import WeightAverage
 from .bf16 import autocast, resolve_bf16
 from .data import add_data_arguments, iterate_batches, load_cifar10
 from .distill import Distiller
@@ -85,15 +90,15 @@ def make_optimizer(model, lr: float, weight_decay: float, kind: str):
     raise ValueError(kind)
 
 
-def lr_factor(t: float, kind: str, pct_start: float) -> float:
+def lr_factor(t: float, kind: str, pct_start: float, floor: float = 0.0) -> float:
     """Multiplier of the peak lr at progress t in [0, 1] (OneCycle: linear warm-up then cosine
-    to ~0; cosine: cosine from the peak)."""
+    to ~0; cosine: cosine from the peak), never below ``floor``."""
     t = min(max(t, 0.0), 1.0)
     if kind == "onecycle":
         if t < pct_start:
             return 0.04 + 0.96 * t / pct_start
         t = (t - pct_start) / (1 - pct_start)
-    return 0.5 * (1 + math.cos(math.pi * t)) + 1e-3
+    return max(0.5 * (1 + math.cos(math.pi * t)) + 1e-3, floor)
 
 
 class Progress:
@@ -136,6 +141,7 @@ def train_epoch(model, opt, data, cfg, epoch, phase, gen, args, log_fn, progress
     first_epoch = progress.first_epoch
     peak = tr["phase2_lr"] if phase == 2 else tr["lr"]
     kind = "cosine" if phase == 2 else tr["schedule"]
+    floor = tr.get("phase2_lr_floor") or 0.0 if phase == 2 else 0.0
     tot_loss = tot_ok = seen = 0
     t0 = time.time()
     for b, (xb, yb) in enumerate(iterate_batches(data.x_train, data.y_train, bs, True, True, gen,
@@ -146,7 +152,7 @@ def train_epoch(model, opt, data, cfg, epoch, phase, gen, args, log_fn, progress
         if progress.done(step):
             break
         for g in opt.param_groups:
-            g["lr"] = peak * lr_factor(progress.fraction(step), kind, tr.get("pct_start", 0.15))
+            g["lr"] = peak * lr_factor(progress.fraction(step), kind, tr.get("pct_start", 0.15), floor)
         model.set_epoch(epoch + b / n_batches)
         with autocast(bf16):
             logits = model(to_input(xb))
@@ -238,7 +244,8 @@ def save_checkpoint(path: Path, model, opt, epoch: int, history: list, cfg: dict
     os.replace(tmp, path)  # a kill during the save keeps the previous checkpoint
 
 
-def plot_curve(history: list, path: Path, title: str, int_acc: float | None = None) -> None:
+def plot_curve(history: list, path: Path, title: str, int_acc: float | None = None,
+               averaged: dict | None = None) -> None:
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -256,6 +263,9 @@ def plot_curve(history: list, path: Path, title: str, int_acc: float | None = No
         teachers = list(dict.fromkeys(h["teacher"] for h in history if h.get("teacher")))
         ax.axvspan(min(kd) - 0.5, max(kd) + 0.5, color="tab:green", alpha=0.08,
                    label=f"distilled from {', then '.join(teachers)}")
+    if averaged:
+        ax.plot([ep[-1]], [averaged["test_acc"]], "kD", ms=6,
+                label=f"average of epochs {averaged['epochs'][0] + 1}-{averaged['epochs'][-1] + 1}")
     if int_acc is not None:
         ax.plot([ep[-1]], [int_acc], "r*", ms=12, label=f"exported integer model {int_acc:.4f}")
     ax.set_xlabel("epoch")
@@ -323,31 +333,59 @@ def main(argv=None, data=None):
     def budget(key):
         return 60.0 * tr[key] if tr.get(key) else None
 
+    def phase_progress(t: dict, phase: int, first_epoch: int, used_s: float = 0.0) -> Progress:
+        """The progress of ``phase`` under the training configuration ``t``."""
+        n, minutes = ("epochs", "time_budget_min") if phase == 1 else ("phase2_epochs", "phase2_time_min")
+        prog = Progress(t[n], bpe, 60.0 * t[minutes] if t.get(minutes) else None, used_s)
+        prog.first_epoch = first_epoch
+        return prog
+
     def new_phase(phase: int, first_epoch: int, used_s: float = 0.0):
         """Optimiser and progress of a phase. Phase 2 gets a fresh optimiser: the Adam moments
         of phase 1 belong to another loss landscape (frozen shifts, hard quantisers)."""
         if phase == 1:
             opt = make_optimizer(model, tr["lr"], tr["weight_decay"], tr["optimizer"])
-            prog = Progress(tr["epochs"], bpe, budget("time_budget_min"), used_s)
         else:
             opt = make_optimizer(model, tr["phase2_lr"], 0.0, tr["optimizer"])
-            prog = Progress(tr["phase2_epochs"], bpe, budget("phase2_time_min"), used_s)
-        prog.first_epoch = first_epoch
-        return opt, prog
+        return opt, phase_progress(tr, phase, first_epoch, used_s)
 
     eval_idx = eval_subset(len(data.y_test), tr.get("eval_images"))
     history, epoch, phase = [], 0, 1
     restart_epoch = None  # the last warm restart: marked in the history, the curve, the checkpoint
+    average, averaged = None, None  # phase 2's running weight average; its result once applied
     opt, progress = new_phase(1, 0)
     ckpt_path = out_dir / "checkpoint.pt"
     ck = None
 
-    def phase_done() -> bool:
-        step = (epoch - progress.first_epoch) * bpe
-        if progress.budget_s and history:
+    def new_average(phase: int, state: dict | None = None):
+        if phase != 2 or not tr.get("phase2_average_from"):
+            return None
+        average = WeightAverage()
+        if state:
+            average.load_state_dict(state)
+        return average
+
+    def save(**extra) -> None:
+        """Checkpoint after the last epoch trained (``epoch - 1`` once the loop has moved on)."""
+        save_checkpoint(ckpt_path, model, opt, history[-1]["epoch"], history, cfg,
+                        phase=phase, used_s=progress.used_s, phase_first_epoch=progress.first_epoch,
+                        **({"distiller": distiller.state_dict()} if distiller else {}),
+                        **({"warm_restart_epoch": restart_epoch} if restart_epoch is not None else {}),
+                        **({"average": average.state_dict()} if average else {}),
+                        **({"averaged": averaged} if averaged else {}), **extra)
+
+    def write_log(**extra) -> None:
+        (out_dir / "log.json").write_text(json.dumps(
+            {"config": cfg, "command": command, "history": history,
+             **({"average": averaged} if averaged else {}), **extra}, indent=1))
+
+    def phase_done(prog: Progress | None = None) -> bool:
+        prog = prog or progress
+        step = (epoch - prog.first_epoch) * bpe
+        if prog.budget_s and history:
             # Do not start an epoch that would be mostly cut off by the time budget.
-            return progress.budget_s - progress.used_s < 0.3 * history[-1]["seconds"]
-        return progress.done(step)
+            return prog.budget_s - prog.used_s < 0.3 * history[-1]["seconds"]
+        return prog.done(step)
 
     if args.resume and ckpt_path.is_file():
         ck = torch.load(ckpt_path)
@@ -364,11 +402,16 @@ def main(argv=None, data=None):
         gen.manual_seed(tr["seed"] + epoch)
         log_fn(f"resumed after epoch {ck['epoch']} (phase {phase})")
         restart_epoch = ck.get("warm_restart_epoch")
-        # A new restart unless this checkpoint is an unfinished one (then --resume continues it).
-        if args.warm_restart and (restart_epoch != progress.first_epoch or phase_done()):
+        average, averaged = new_average(phase, ck.get("average")), ck.get("averaged")
+        # A new restart unless this checkpoint is an unfinished restart (stopped before the end
+        # of the budget it was launched with, and of this one): then --resume continues it.
+        as_launched = phase_progress(ck["config"]["train"], phase, progress.first_epoch, ck["used_s"])
+        if args.warm_restart and (restart_epoch != progress.first_epoch or phase_done()
+                                  or phase_done(as_launched)):
             opt, progress = new_phase(phase, epoch)
             log_fn(f"warm restart: phase {phase} starts again at epoch {epoch + 1}")
             restart_epoch = epoch
+            average, averaged = new_average(phase), None
     elif args.warm_restart:
         sys.exit("nqe.train: --warm-restart needs --resume and a checkpoint in --out")
     elif args.init_from:
@@ -393,10 +436,24 @@ def main(argv=None, data=None):
     while True:
         if phase_done():
             if phase == 2 or tr["phase2_epochs"] == 0 and not tr.get("phase2_time_min"):
+                if average and average.n and not averaged:
+                    average.copy_to(model)
+                    averaged = dict(epochs=average.epochs, eval_images=len(eval_idx),
+                                    last_epoch_test_acc=history[-1]["test_acc"],
+                                    test_acc=evaluate(model, data.x_test[eval_idx],
+                                                      data.y_test[eval_idx], bf16=False))
+                    log_fn(f"phase 2 ends with the average of the weights of epochs "
+                           f"{average.epochs[0] + 1}-{average.epochs[-1] + 1} ({average.n}): "
+                           f"test_acc {averaged['test_acc']:.4f} against "
+                           f"{averaged['last_epoch_test_acc']:.4f} for the last epoch's weights")
+                    save()
+                    write_log()
+                    plot_curve(history, out_dir / "curve.png", cfg["name"], averaged=averaged)
                 break
             phase = 2
             to_phase2(model, data, cfg, log_fn)
             opt, progress = new_phase(2, epoch)
+            average = new_average(2)
             continue
         if tr.get("prune") and phase == 1 and epoch - progress.first_epoch == tr["prune"]["epoch"]:
             prune(model, tr["prune"]["ratio"], tr["prune"].get("criterion", "l1"), log_fn)
@@ -406,6 +463,9 @@ def main(argv=None, data=None):
         loss, train_acc, secs = train_epoch(model, opt, data, cfg, epoch, phase, gen, args,
                                             log_fn, progress, distiller, bf16)
         progress.stop()
+        if average is not None and progress.fraction(
+                (epoch - progress.first_epoch + 1) * bpe) >= tr["phase2_average_from"]:
+            average.update(model, epoch)
         # Phase 2 eval in fp32 is integer-exact.
         test_acc = evaluate(model, data.x_test[eval_idx], data.y_test[eval_idx],
                             bf16=bf16 and phase == 1)
@@ -424,12 +484,8 @@ def main(argv=None, data=None):
         log_fn(f"epoch {epoch + 1} phase {phase} loss {loss:.4f} train_acc {train_acc:.4f} "
                f"test_acc {test_acc:.4f} ({n_eval} images) {secs:.0f} s/epoch "
                f"ETA {eta / 60:.1f} min")
-        save_checkpoint(ckpt_path, model, opt, epoch, history, cfg,
-                        phase=phase, used_s=progress.used_s, phase_first_epoch=progress.first_epoch,
-                        **({"distiller": distiller.state_dict()} if distiller else {}),
-                        **({"warm_restart_epoch": restart_epoch} if restart_epoch is not None else {}))
-        (out_dir / "log.json").write_text(json.dumps(
-            {"config": cfg, "command": command, "history": history}, indent=1))
+        save()
+        write_log()
         plot_curve(history, out_dir / "curve.png", cfg["name"])
         epoch += 1
     if args.no_export:
@@ -440,9 +496,8 @@ def main(argv=None, data=None):
         log_fn(f"exported {export_path}: integer test accuracy {result['int_accuracy']:.4f} "
                f"on {result['int_eval_images']} images; param_bits {result['param_bits']}, "
                f"activation_bits {result['activation_bits']}")
-        plot_curve(history, out_dir / "curve.png", cfg["name"], result["int_accuracy"])
-        (out_dir / "log.json").write_text(json.dumps(
-            {"config": cfg, "command": command, "history": history, "export": result}, indent=1))
+        plot_curve(history, out_dir / "curve.png", cfg["name"], result["int_accuracy"], averaged)
+        write_log(export=result)
     return 0 if result else 1
 
 

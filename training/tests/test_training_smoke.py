@@ -126,7 +126,11 @@ def test_distillation_warm_restart(trained_run, small_data, tmp_path):
     assert first == before["epoch"] + 1 and ck["phase_first_epoch"] == first
     assert ck["warm_restart_epoch"] == first and ck["distiller"]["initialised"]
     assert np.isfinite(ck["history"][-1]["loss"])
-    train.main(args, data=small_data)  # resumed: phase 2 continues, no second restart
+    # As if launched with 2 epochs and stopped after 1 (e.g. by a session's end): resumed,
+    # phase 2 continues, no second restart.
+    ck["config"]["train"]["phase2_epochs"] = 2
+    torch.save(ck, tmp_path / "checkpoint.pt")
+    train.main(args, data=small_data)
     ck = torch.load(tmp_path / "checkpoint.pt")
     assert ck["epoch"] == first + 1 and ck["phase_first_epoch"] == first
     train.main(args, data=small_data)  # that restart has finished: the flag restarts it again
@@ -141,6 +145,36 @@ def test_distillation_warm_restart(trained_run, small_data, tmp_path):
     fresh = Distiller(student["train"]["distill"], False, lambda x: x, lambda msg: None)
     assert not fresh.load_state_dict(other) and float(fresh.log_scale) == 0.0
 
+
+
+def test_phase2_ends_with_the_weight_average(trained_run, small_data, tmp_path):
+    """A warm restart of phase 2 with weight averaging: the epochs past the configured fraction
+    are averaged, the checkpoint (what export reads) holds the average and its logged accuracy,
+    and a later --resume does not average again."""
+    import shutil
+    shutil.copy(trained_run / "checkpoint.pt", tmp_path / "checkpoint.pt")
+    args = ["--config", str(trained_run / "tiny.json"), "--out", str(tmp_path), "--no-export",
+            "--max-batches", "3", "--resume", "--warm-restart", "--set", "train.phase2_epochs=3",
+            "--set", "train.phase2_average_from=0.5", "--set", "train.phase2_lr_floor=0.5"]
+    train.main(args, data=small_data)
+    ck = torch.load(tmp_path / "checkpoint.pt")
+    first = ck["phase_first_epoch"]
+    assert ck["epoch"] == first + 2
+    assert ck["averaged"]["epochs"] == ck["average"]["epochs"] == [first + 1, first + 2]
+    for name, mean in ck["average"]["mean"].items():
+        assert torch.equal(ck["model"][name], mean), name
+    model = train.build_model(ck["config"])
+    train.to_phase2(model, small_data, ck["config"], lambda msg: None)
+    model.load_state_dict(ck["model"])
+    idx = train.eval_subset(len(small_data.y_test), ck["config"]["train"]["eval_images"])
+    acc = train.evaluate(model, small_data.x_test[idx], small_data.y_test[idx], bf16=False)
+    assert acc == ck["averaged"]["test_acc"]
+    log = json.loads((tmp_path / "log.json").read_text())
+    assert log["average"]["epochs"] == [first + 1, first + 2]
+    # Finished: resuming it (same configuration, no restart) does not average again.
+    train.main([a for a in args if a != "--warm-restart"], data=small_data)
+    again = torch.load(tmp_path / "checkpoint.pt")
+    assert all(torch.equal(again["model"][k], v) for k, v in ck["model"].items())
 
 
 def test_init_from_moves_pooling(trained_run, small_data, tmp_path):
