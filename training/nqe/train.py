@@ -141,7 +141,7 @@ def train_epoch(model, opt, data, cfg, epoch, phase, gen, args, log_fn, progress
     first_epoch = progress.first_epoch
     peak = tr["phase2_lr"] if phase == 2 else tr["lr"]
     kind = "cosine" if phase == 2 else tr["schedule"]
-    floor = tr.get("phase2_lr_floor") or 0.0 if phase == 2 else 0.0
+    floor = (tr.get("phase2_lr_floor") or 0.0) if phase == 2 else 0.0
     tot_loss = tot_ok = seen = 0
     t0 = time.time()
     for b, (xb, yb) in enumerate(iterate_batches(data.x_train, data.y_train, bs, True, True, gen,
@@ -330,13 +330,13 @@ def main(argv=None, data=None):
     if args.max_batches:
         bpe = min(bpe, args.max_batches)
 
-    def budget(key):
-        return 60.0 * tr[key] if tr.get(key) else None
+    def budget(key, t=tr):
+        return 60.0 * t[key] if t.get(key) else None
 
     def phase_progress(t: dict, phase: int, first_epoch: int, used_s: float = 0.0) -> Progress:
         """The progress of ``phase`` under the training configuration ``t``."""
         n, minutes = ("epochs", "time_budget_min") if phase == 1 else ("phase2_epochs", "phase2_time_min")
-        prog = Progress(t[n], bpe, 60.0 * t[minutes] if t.get(minutes) else None, used_s)
+        prog = Progress(t[n], bpe, budget(minutes, t), used_s)
         prog.first_epoch = first_epoch
         return prog
 
