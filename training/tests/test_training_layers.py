@@ -134,14 +134,17 @@ def _export_and_compare(model, x):
 
 @pytest.mark.parametrize("variant", ["cflog_flexor_hwmsb", "layer_shift_learned_scale"])
 def test_variants_export_exactly(variant):
-    """CFLOG (CA weights generated like the engine), FleXOR, HWMSB, learned-scale BSN and
-    layer-shared shifts all export to files the reference runs to the training integers."""
+    """CFLOG (CA weights generated like the engine), a MUX block of two CFLOG units (MOGNET's
+    MRB), FleXOR, HWMSB, learned-scale BSN and layer-shared shifts all export to files the
+    reference runs to the training integers."""
     torch.manual_seed(0)
     if variant == "cflog_flexor_hwmsb":
         layers = [{"type": "conv", "out": 16, "weights": "first"},
                   {"type": "maxpool"},
                   {"type": "cflog", "out": 32, "latent": 16, "groups": 4,
                    "pointwise": "binary", "grouped": "ternary", "rule": 30, "seed": 7},
+                  {"type": "mux", "latent": 16, "groups": 4, "pointwise": "binary",
+                   "grouped": "ternary", "seed": 9},
                   {"type": "conv", "out": 20, "weights": "flexor_0.8", "act": {"kind": "hwmsb"}},
                   {"type": "maxpool"},
                   {"type": "classifier", "weights": "ternary_qn"}]
@@ -170,7 +173,7 @@ def test_variants_export_exactly(variant):
     model.eval()
     pb_model = _export_and_compare(model, x)
     ops = [l.WhichOneof("op") for l in pb_model.layers]
-    assert "mux_residual" in ops or variant != "layer_shift_learned_scale"
+    assert "mux_residual" in ops
     if mode == "layer":
         assert all(len(l.bsn.shifts) == 1 for l in pb_model.layers if l.WhichOneof("op") == "bsn")
 

@@ -27,12 +27,20 @@ def mux_residual(skip: torch.Tensor, branch: torch.Tensor, bits: int) -> torch.T
 
 
 class _TwoUnitBranch(nn.Module):
-    """The branch of a residual block: two conv units with the input's channel count."""
+    """The branch of a residual block: two units with the input's channel count, plain conv
+    units, or CFLOG units when ``cflog`` gives their make_cflog arguments (MOGNET's MRB)."""
 
-    def __init__(self, ch: int, k: int, weights: dict, norm: dict, act: dict):
+    def __init__(self, ch: int, k: int, weights: dict, norm: dict, act: dict,
+                 cflog: dict | None = None):
         super().__init__()
-        self.unit1 = make_unit(ch, ch, k, weights, norm, act)
-        self.unit2 = make_unit(ch, ch, k, weights, norm, act)
+        if cflog is None:
+            self.unit1 = make_unit(ch, ch, k, weights, norm, act)
+            self.unit2 = make_unit(ch, ch, k, weights, norm, act)
+        else:
+            # Each unit its own CA seed: two equal generated kernels would waste a unit.
+            self.unit1 = make_cflog(ch, ch, k=k, norm=norm, act=act, **cflog)
+            self.unit2 = make_cflog(ch, ch, k=k, norm=norm, act=act,
+                                    **{**cflog, "seed": cflog["seed"] + 1})
 
     @property
     def out_ch(self) -> int:
@@ -43,12 +51,14 @@ class _TwoUnitBranch(nn.Module):
 
 
 class MuxBlock(_TwoUnitBranch):
-    """Two conv units (same channel count as the input) merged with the input by the MUX."""
+    """Two units (plain conv or CFLOG, same channel count as the input) merged with the input
+    by the MUX."""
 
-    def __init__(self, ch: int, k: int, weights: dict, norm: dict, act: dict):
+    def __init__(self, ch: int, k: int, weights: dict, norm: dict, act: dict,
+                 cflog: dict | None = None):
         if act["kind"] != "qrelu":
             raise ValueError("the MUX residual needs k-bit QReLU activations on both inputs")
-        super().__init__(ch, k, weights, norm, act)
+        super().__init__(ch, k, weights, norm, act, cflog)
         self.bits = int(act["bits"])
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

@@ -3,6 +3,8 @@
   {"type": "conv", "out": C, "k": 3, "stride": 1, "weights": <quantiser>, "act": <optional>}
   {"type": "maxpool"}                                          2x2, stride 2
   {"type": "mux", "k": 3, "weights": <quantiser>}              MOGNET MUX residual block
+  {"type": "mux", "latent": m, "groups": g, "pointwise": <q>, "grouped": <q>, "seed": s}
+                                                               ... whose two units are CFLOG
   {"type": "residual", "k": 3, "weights": <quantiser>}         x + f(x), float teachers only
   {"type": "cflog", "out": C, "latent": m, "groups": g, "k": 3,
    "pointwise": <quantiser>, "grouped": <quantiser>, "rule": 30, "seed": s}
@@ -46,8 +48,15 @@ class NQENet(nn.Module):
             elif t == "maxpool":
                 stage = nn.MaxPool2d(2, 2)
             elif t == "mux":
-                stage = MuxBlock(ch, spec.get("k", 3), _resolve(spec["weights"], presets, roles), norm,
-                                 spec.get("act", act))
+                cflog = None
+                if "latent" in spec:
+                    cflog = dict(latent=spec["latent"], groups=spec["groups"],
+                                 pointwise=_resolve(spec["pointwise"], presets, roles),
+                                 grouped=_resolve(spec["grouped"], presets, roles),
+                                 rule=spec.get("rule", 30), seed=spec.get("seed", 100 * (len(stages) + 1)))
+                stage = MuxBlock(ch, spec.get("k", 3),
+                                 _resolve(spec["weights"], presets, roles) if cflog is None else None,
+                                 norm, spec.get("act", act), cflog)
             elif t == "residual":
                 stage = ResidualBlock(ch, spec.get("k", 3), _resolve(spec["weights"], presets, roles),
                                       norm, spec.get("act", act))
