@@ -19,6 +19,12 @@ restarts it again, e.g. with another teacher or a longer budget).
 ``train.phase2_average_from`` averages the weights of the epochs after that fraction of phase 2
 and ends the phase with the average (nqe/averaging.py); ``train.phase2_lr_floor`` stops the
 phase-2 cosine at that fraction of its peak, so the averaged epochs differ.
+At the switch to phase 2, ``train.bsn_bias=zero_point`` keeps each channel's zero crossing
+when its scale is rounded to a power of two (the default ``intercept`` keeps its offset, the
+rule of the shipped models), and ``train.bsn_reestimate=N`` first re-estimates each unit's BN
+statistics on N batches of 500 training images with the units before it already frozen, so
+rounding errors do not compound through the network (per-channel shifts only). The log gives
+the integer subset accuracy right after the switch.
 """
 from __future__ import annotations
 
@@ -205,16 +211,52 @@ def calibrate(model, x: torch.Tensor, quantile: float = 0.9) -> None:
         n.calib_quantile = None
 
 
-def to_phase2(model, data, cfg, log_fn) -> None:
-    mode = cfg["train"]["bsn_shift"]
+@torch.no_grad()
+def reestimate_statistics(model, unit, x: torch.Tensor, bf16: bool, batch: int = 500) -> None:
+    """Recompute one float-BN unit's running statistics (a cumulative average over ``x``) from
+    the input the network now gives it, i.e. with the units before it already converted, so
+    its own shift and bias absorb their rounding errors instead of compounding them."""
+    stage = next(i for i, s in enumerate(model.stages) if any(m is unit for m in s.modules()))
+    norm = unit.norm
+    norm.running_mean.zero_()
+    norm.running_var.fill_(1.0)
+    was_training = model.training
+    model.train()   # batch statistics feed the running average
+    for k, i in enumerate(range(0, len(x), batch)):
+        norm.momentum = 1.0 / (k + 1)
+        h = to_input(x[i:i + batch]).float() - model.offset
+        with autocast(bf16):
+            for s in model.stages[:stage + 1]:
+                h = s(h)
+    norm.momentum = 0.1
+    model.train(was_training)
+
+
+def to_phase2(model, data, cfg, log_fn, bf16: bool = False, structure_only: bool = False) -> None:
+    """Freeze every unit into BSN (shifts, integer biases). ``train.bsn_reestimate`` > 0
+    first re-estimates each float-BN unit's statistics on that many batches of 500 training
+    images, in network order (see reestimate_statistics); ``structure_only`` (a resume, whose
+    checkpoint then overwrites the result) skips that work."""
+    tr = cfg["train"]
+    mode, bias = tr["bsn_shift"], tr.get("bsn_bias", "intercept")
+    n_batches = 0 if structure_only else int(tr.get("bsn_reestimate") or 0)
     if mode == "layer":
+        if n_batches:
+            raise ValueError("train.bsn_reestimate needs per-channel shifts (train.bsn_shift=channel)")
         calibrate(model, data.x_train[:1000])
+    x = None
+    if n_batches:
+        pick = torch.randperm(len(data.y_train), generator=torch.Generator().manual_seed(0))
+        x = data.x_train[pick[:500 * n_batches]]
     for u in units(model):
-        u.to_shift(mode)
+        if x is not None and u.norm.kind == "bn":
+            reestimate_statistics(model, u, x, bf16)
+        u.to_shift(mode, bias=bias)
     for q in model.quantizers():
         q.set_hard(True)
     shifts = [sorted(set(u.norm.shift.tolist())) for u in units(model)]
-    log_fn(f"BSN phase 2: {mode} shifts {shifts}")
+    extra = f", statistics re-estimated on {len(x)} images" if x is not None else ""
+    log_fn(f"BSN phase 2: {mode} shifts {shifts} (bias keeps the {bias}{extra})")
 
 
 @torch.no_grad()
@@ -392,7 +434,7 @@ def main(argv=None, data=None):
         if ck["phase"] == 2:
             # The phase-2 structure, then its saved state (the shifts computed here from the
             # untrained model are overwritten, so they are not logged).
-            to_phase2(model, data, cfg, lambda msg: None)
+            to_phase2(model, data, cfg, lambda msg: None, structure_only=True)
             opt, progress = new_phase(2, ck["phase_first_epoch"], ck["used_s"])
         else:
             progress.used_s = ck["used_s"]
@@ -451,7 +493,9 @@ def main(argv=None, data=None):
                     plot_curve(history, out_dir / "curve.png", cfg["name"], averaged=averaged)
                 break
             phase = 2
-            to_phase2(model, data, cfg, log_fn)
+            to_phase2(model, data, cfg, log_fn, bf16)
+            log_fn(f"right after the switch (integer, before phase-2 training): test_acc "
+                   f"{evaluate(model, data.x_test[eval_idx], data.y_test[eval_idx], bf16=False):.4f}")
             opt, progress = new_phase(2, epoch)
             average = new_average(2)
             continue

@@ -84,6 +84,53 @@ def test_bsn_phase2_is_engine_rounding():
     assert torch.equal(out.to(torch.int64), expect)
 
 
+def test_zero_point_bias_keeps_the_sign_of_the_pre_activation():
+    """bias="zero_point": (acc + B) / 2^s has the sign of the phase-1 a * acc + b wherever the
+    phase-1 zero crossing -b/a is more than the bias rounding (1/2) away; "intercept" (the
+    shipped rule) moves the crossing by b (2^s - 1/a) accumulator units."""
+    torch.manual_seed(0)
+    acc = torch.arange(-400, 400, dtype=torch.float32).view(1, 1, -1, 1).repeat(1, 8, 1, 1)
+    moved = {}
+    for rule in ("zero_point", "intercept"):
+        n = Norm(8)
+        n.running_var.copy_(torch.linspace(40.0, 900.0, 8))   # scales far from powers of two
+        with torch.no_grad():
+            n.bias.copy_(torch.linspace(-3.0, 3.0, 8))
+        a, b = n.scale_and_bias()
+        y1 = a.view(1, -1, 1, 1) * acc + b.view(1, -1, 1, 1)
+        n.to_shift("channel", max_act=7, bias=rule)
+        shift = torch.pow(2.0, -n.shift.float()).view(1, -1, 1, 1)
+        y2 = (acc + n.int_bias.view(1, -1, 1, 1)) * shift
+        far = (acc + (b / a).view(1, -1, 1, 1)).abs() > 0.5
+        moved[rule] = int((torch.sign(y1) != torch.sign(y2))[far].sum())
+    assert moved["zero_point"] == 0
+    assert moved["intercept"] > 0
+    with pytest.raises(ValueError, match="bias rule"):
+        Norm(2).to_shift("channel", bias="offset")
+
+
+def test_reestimated_statistics_are_those_of_the_converted_input():
+    """After the units before it are frozen, re-estimation sets a unit's running mean and
+    variance to the statistics of the input those frozen units now give it."""
+    from nqe.train import reestimate_statistics, to_input
+    torch.manual_seed(0)
+    model = build_model(load_config("vgg-s")).eval()
+    first, second = units(model)[:2]
+    first.to_shift("channel")
+    x = torch.randint(0, 256, (64, 3, 32, 32), dtype=torch.uint8)
+    reestimate_statistics(model, second, x, bf16=False, batch=64)
+    with torch.no_grad():
+        h = x.float() - model.offset
+        for s in model.stages:
+            if s is second:
+                break
+            h = s(h)
+        acc = second.convs[0](h)
+    assert torch.allclose(second.norm.running_mean, acc.mean((0, 2, 3)), rtol=1e-4, atol=1e-3)
+    assert torch.allclose(second.norm.running_var, acc.var((0, 2, 3)), rtol=1e-3)
+    assert second.norm.momentum == 0.1 and not model.training
+
+
 def test_negative_scale_is_folded_into_levels():
     """A channel whose BN scale is negative becomes a positive shift with negated levels."""
     torch.manual_seed(0)

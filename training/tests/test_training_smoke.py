@@ -220,3 +220,22 @@ def test_mirrored_teacher_averages_the_image_and_its_mirror(trained_run, small_d
     both = (plain.teacher_logits(xb) + plain.teacher_logits(xb.flip(3))) / 2
     assert torch.allclose(mirrored.teacher_logits(xb), both)
     assert not torch.allclose(plain.teacher_logits(xb), both)
+
+
+def test_switch_with_zero_point_and_reestimation_exports_exactly(small_data, tmp_path):
+    """The BSN switch with train.bsn_bias=zero_point and train.bsn_reestimate (through a MUX
+    block and a pruned unit): the run logs the re-estimation, and the exported integers equal
+    the phase-2 training model's."""
+    cfg_path = tmp_path / "tiny.json"
+    cfg_path.write_text(json.dumps(TINY))
+    torch.manual_seed(0)
+    train.main(["--config", str(cfg_path), "--out", str(tmp_path), "--no-export",
+                "--max-batches", "4", "--set", "train.bsn_bias=zero_point",
+                "--set", "train.bsn_reestimate=1"], data=small_data)
+    log = (tmp_path / "train.log").read_text()
+    assert f"zero_point, statistics re-estimated on {min(500, len(small_data.y_train))} images" in log
+    model, _, _ = load_trained(tmp_path / "checkpoint.pt")
+    pb_model = build_nqe(model, "tiny", "classify", [str(i) for i in range(10)]).finish()
+    x = small_data.x_test[:24]
+    np.testing.assert_array_equal(TorchIntegerRunner(pb_model).run(x).flatten(1).numpy(),
+                                  float_logits_int_units(model, x))

@@ -62,10 +62,10 @@ class ConvUnit(nn.Module):
         return y
 
     @torch.no_grad()
-    def to_shift(self, mode: str) -> None:
+    def to_shift(self, mode: str, bias: str = "intercept") -> None:
         """BSN phase 2; negative scales are folded into the last conv's levels."""
         last = self.convs[-1].quant
-        flip = self.norm.to_shift(mode, max_act=self.act.max_value)
+        flip = self.norm.to_shift(mode, max_act=self.act.max_value, bias=bias)
         if bool(flip.any()):
             last.flip_out_channels(flip)
 

@@ -44,6 +44,7 @@ class Norm(nn.Module):
         self.register_buffer("shift", torch.zeros(channels, dtype=torch.long))
         self.int_bias = nn.Parameter(torch.zeros(channels))              # phase 2 (acc units)
         self.calib_quantile: float | None = None
+        self.momentum = 0.1   # of the running statistics (float BN)
         if kind == "bsn":   # phase-1 log-scale: trained for "bsn", unused (a buffer) for "bn"
             self.log_a = nn.Parameter(torch.zeros(channels))
         else:
@@ -73,7 +74,7 @@ class Norm(nn.Module):
         if self.kind == "bn":
             # Statistics in fp32 even under bf16 autocast (batch_norm autocasts to fp32).
             return F.batch_norm(acc, self.running_mean, self.running_var, self._gamma(),
-                                self.bias, self.training, 0.1, self.eps)
+                                self.bias, self.training, self.momentum, self.eps)
         if not bool(self.initialised):
             self._data_init(acc)
         a = torch.exp(self.log_a).view(1, -1, 1, 1)
@@ -98,10 +99,15 @@ class Norm(nn.Module):
         self.calibration = float(torch.quantile(sample.abs(), self.calib_quantile))
 
     @torch.no_grad()
-    def to_shift(self, mode: str = "channel", max_act: int = 7) -> torch.Tensor:
+    def to_shift(self, mode: str = "channel", max_act: int = 7, bias: str = "intercept") -> torch.Tensor:
         """Freeze phase 1 into shifts and integer biases. Returns the boolean mask of channels
         whose scale was negative: the caller negates those channels' weight levels (the
-        phase-1 map a*acc+b with a < 0 equals |a|*(-acc)+b)."""
+        phase-1 map a*acc+b with a < 0 equals |a|*(-acc)+b).
+
+        ``bias`` says what the rounding of a to 2^-s keeps for per-channel shifts: "intercept"
+        keeps b (B = b 2^s, the output offset), "zero_point" keeps where the pre-activation
+        crosses zero (B = b / a: the output becomes (2^-s / a) times the phase-1 one, so the
+        activation's threshold is exact and only its slope is off, by at most sqrt(2))."""
         a, b = self.scale_and_bias()
         flip = a < 0
         a = a.abs().clamp_min(2.0 ** -MAX_SHIFT)
@@ -118,9 +124,10 @@ class Norm(nn.Module):
             raise ValueError(f"unknown shift mode {mode!r}")
         s = s.clamp(0, MAX_SHIFT)
         self.shift.copy_(s.long())
-        # The bias keeps the phase-1 zero point: b / a in accumulator units (per channel this
-        # is b * 2^s once a is rounded to 2^-s).
-        a_used = torch.pow(2.0, -s) if mode == "channel" else a
+        # The bias in accumulator units. Layer-shared shifts always keep the zero point (b / a).
+        if bias not in ("intercept", "zero_point"):
+            raise ValueError(f"unknown BSN bias rule {bias!r} (intercept or zero_point)")
+        a_used = torch.pow(2.0, -s) if mode == "channel" and bias == "intercept" else a
         self.int_bias.copy_(torch.round(b / a_used))
         self.phase.fill_(2)
         self.shift_mode = mode

@@ -30,6 +30,7 @@ ABLATIONS = {
     "hwmsb": "act2",
     "binary": "base",
     "flexor": "binary",
+    "bsn-reestimate": "base",
 }
 NOT_EXPORTABLE = {"float-bn"}  # float BN has no integer form
 
