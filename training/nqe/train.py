@@ -224,10 +224,8 @@ def reestimate_statistics(model, unit, x: torch.Tensor, bf16: bool, batch: int =
     model.train()   # batch statistics feed the running average
     for k, i in enumerate(range(0, len(x), batch)):
         norm.momentum = 1.0 / (k + 1)
-        h = to_input(x[i:i + batch]).float() - model.offset
         with autocast(bf16):
-            for s in model.stages[:stage + 1]:
-                h = s(h)
+            model(to_input(x[i:i + batch]), n_stages=stage + 1)
     norm.momentum = 0.1
     model.train(was_training)
 

@@ -74,10 +74,11 @@ class NQENet(nn.Module):
             stages.append(stage)
         self.stages = nn.ModuleList(stages)
 
-    def forward(self, x_uint8: torch.Tensor) -> torch.Tensor:
+    def forward(self, x_uint8: torch.Tensor, n_stages: int | None = None) -> torch.Tensor:
+        """The logits, or with ``n_stages`` the output of the first n stages."""
         # The engine's tensor 0: pixel - offset, integers in [-offset, 255 - offset].
         x = x_uint8.float() - self.offset
-        for s in self.stages:
+        for s in self.stages[:n_stages]:
             x = s(x)
         return x
 
