@@ -211,13 +211,18 @@ def calibrate(model, x: torch.Tensor, quantile: float = 0.9) -> None:
         n.calib_quantile = None
 
 
+REESTIMATE_BATCH = 500  # images per batch of train.bsn_reestimate
+
+
 @torch.no_grad()
-def reestimate_statistics(model, unit, x: torch.Tensor, bf16: bool, batch: int = 500) -> None:
+def reestimate_statistics(model, unit, x: torch.Tensor, bf16: bool,
+                          batch: int = REESTIMATE_BATCH) -> None:
     """Recompute one float-BN unit's running statistics (a cumulative average over ``x``) from
     the input the network now gives it, i.e. with the units before it already converted, so
     its own shift and bias absorb their rounding errors instead of compounding them."""
     stage = next(i for i, s in enumerate(model.stages) if any(m is unit for m in s.modules()))
     norm = unit.norm
+    momentum = norm.momentum
     norm.running_mean.zero_()
     norm.running_var.fill_(1.0)
     was_training = model.training
@@ -226,7 +231,7 @@ def reestimate_statistics(model, unit, x: torch.Tensor, bf16: bool, batch: int =
         norm.momentum = 1.0 / (k + 1)
         with autocast(bf16):
             model(to_input(x[i:i + batch]), n_stages=stage + 1)
-    norm.momentum = 0.1
+    norm.momentum = momentum
     model.train(was_training)
 
 
@@ -245,7 +250,7 @@ def to_phase2(model, data, cfg, log_fn, bf16: bool = False, structure_only: bool
     x = None
     if n_batches:
         pick = torch.randperm(len(data.y_train), generator=torch.Generator().manual_seed(0))
-        x = data.x_train[pick[:500 * n_batches]]
+        x = data.x_train[pick[:REESTIMATE_BATCH * n_batches]]
     for u in units(model):
         if x is not None and u.norm.kind == "bn":
             reestimate_statistics(model, u, x, bf16)
