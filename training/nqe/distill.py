@@ -8,7 +8,9 @@ loss = alpha * T^2 * KL(softmax(teacher / T) || softmax(s * student)) + (1 - alp
 The teacher is any checkpoint of ``nqe.train`` (typically a float configuration such as
 ``teacher-vgg-s``: float weights, ReLU, float BN), run frozen in eval mode on the same augmented
 batch as the student; with "mirror" its logits are the mean over the batch and its horizontal
-mirror (a better target for one more teacher pass per batch). The student's logits are integer
+mirror (a better target for one more teacher pass per batch). "teacher" may also be a list of
+checkpoints: an ensemble whose logits are the mean of its members' (on the test set an ensemble
+of two teachers scores above either). The student's logits are integer
 sums whose scale has nothing to do with the teacher's, so the KL term compares them through a
 learned scalar s = exp(log_scale) (initialised to match the spreads of the first batch, trained
 by its own small optimiser): s changes no prediction, only how sharply the student's
@@ -26,13 +28,29 @@ from .bf16 import autocast
 from .export import load_trained
 
 
+class TeacherEnsemble(nn.Module):
+    """Frozen teachers read as one: the mean of their logits."""
+
+    def __init__(self, members: list[nn.Module]):
+        super().__init__()
+        self.members = nn.ModuleList(members)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.stack([m(x).float() for m in self.members]).mean(0)
+
+
 class Distiller:
     def __init__(self, spec: dict, bf16: bool, to_input, log_fn):
-        self.teacher, _, ck = load_trained(spec["teacher"])  # eval mode, phase-2 aware
+        paths = spec["teacher"] if isinstance(spec["teacher"], list) else [spec["teacher"]]
+        loaded = [load_trained(p) for p in paths]  # eval mode, phase-2 aware
+        members = [model for model, _, _ in loaded]
+        self.teacher = members[0] if len(members) == 1 else TeacherEnsemble(members).eval()
         for p in self.teacher.parameters():
             p.requires_grad_(False)
-        self.teacher_path = str(spec["teacher"])
-        self.teacher_name = ck["config"].get("name", spec["teacher"])
+        # Names the teacher in the checkpoint: the learned scale belongs to it.
+        self.teacher_path = " + ".join(map(str, paths))
+        self.teacher_name = " + ".join(ck["config"].get("name", str(p))
+                                       for (_, _, ck), p in zip(loaded, paths))
         self.alpha = float(spec.get("alpha", 0.9))
         self.temperature = float(spec.get("temperature", 4.0))
         self.mirror = bool(spec.get("mirror", False))
@@ -40,8 +58,9 @@ class Distiller:
         self._initialised = False
         self.opt = torch.optim.Adam([self.log_scale], lr=float(spec.get("scale_lr", 0.01)))
         self._bf16, self._to_input = bf16, to_input
-        log_fn(f"distillation from {spec['teacher']} ({self.teacher_name}, epoch "
-               f"{ck['epoch'] + 1}): alpha {self.alpha}, temperature {self.temperature}"
+        epochs = ", ".join(str(ck["epoch"] + 1) for _, _, ck in loaded)
+        log_fn(f"distillation from {self.teacher_path} ({self.teacher_name}, epoch "
+               f"{epochs}): alpha {self.alpha}, temperature {self.temperature}"
                f"{', mirrored' if self.mirror else ''}")
 
     @torch.no_grad()

@@ -10,12 +10,13 @@ and an integer check with the reference interpreter (done by nqe.export in a sub
 the export code on disk at the end of a long run is the one used).
 Every epoch: progress line, checkpoint (``--resume`` continues from it), JSON log, PNG curve.
 
-``train.distill`` adds a distillation loss from a trained teacher checkpoint (nqe/distill.py;
-the logged loss is then the mixed loss). ``--resume --warm-restart`` fine-tunes a finished run
-again: the checkpoint's phase starts over with a fresh optimiser and its full schedule (once:
-a later ``--resume`` with the same flag continues that restart while it is unfinished, i.e.
-stopped before the end of the budget it was launched with; once it has finished, the flag
-restarts it again, e.g. with another teacher or a longer budget).
+``train.distill`` adds a distillation loss from a trained teacher checkpoint, or an ensemble of
+several (``--set 'train.distill.teacher=["a.pt", "b.pt"]'``; nqe/distill.py; the logged loss is
+then the mixed loss). ``--resume --warm-restart`` fine-tunes a finished run again: the
+checkpoint's phase starts over with a fresh optimiser and its full schedule (once: a later
+``--resume`` with the same flag continues that restart while it is unfinished, i.e. stopped
+before the end of the budget it was launched with; once it has finished, the flag restarts it
+again, e.g. with another teacher or a longer budget).
 ``train.phase2_average_from`` averages the weights of the epochs after that fraction of phase 2
 and ends the phase with the average (nqe/averaging.py); ``train.phase2_lr_floor`` stops the
 phase-2 cosine at that fraction of its peak, so the averaged epochs differ.

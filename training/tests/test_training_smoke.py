@@ -147,6 +147,24 @@ def test_distillation_warm_restart(trained_run, small_data, tmp_path):
 
 
 
+def test_teacher_ensemble_averages_its_members_logits(trained_run, small_data):
+    """A list of teachers is one teacher whose logits are the mean of its members', and its
+    name covers all of them (a scale learned against one member is not reused)."""
+    path = str(trained_run / "checkpoint.pt")
+    single = Distiller({"teacher": path}, False, train.to_input, lambda msg: None)
+    pair = Distiller({"teacher": [path, path], "mirror": True}, False, train.to_input,
+                     lambda msg: None)
+    with torch.no_grad():  # make the members differ, so the mean is not either of them
+        for p in pair.teacher.members[1].parameters():
+            p.add_(0.05 * torch.randn_like(p))
+    x = small_data.x_test[:16]
+    a, b = (m(train.to_input(x)).float() for m in pair.teacher.members)
+    a_m, b_m = (m(train.to_input(x.flip(3))).float() for m in pair.teacher.members)
+    assert not torch.allclose(a, b)
+    torch.testing.assert_close(pair.teacher_logits(x), (a + b + a_m + b_m) / 4)
+    assert pair.teacher_path == f"{path} + {path}" and " + " in pair.teacher_name
+    assert not pair.load_state_dict(single.state_dict())
+
 def test_phase2_ends_with_the_weight_average(trained_run, small_data, tmp_path):
     """A warm restart of phase 2 with weight averaging: the epochs past the configured fraction
     are averaged, the checkpoint (what export reads) holds the average and its logged accuracy,
