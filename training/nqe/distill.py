@@ -39,26 +39,44 @@ class TeacherEnsemble(nn.Module):
         return torch.stack([m(x).float() for m in self.members]).mean(0)
 
 
+class Mirrored(nn.Module):
+    """A model read over each image and its horizontal mirror: the mean of the two logits."""
+
+    def __init__(self, model: nn.Module):
+        super().__init__()
+        self.model = model
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return (self.model(x).float() + self.model(x.flip(3)).float()) / 2
+
+
+def load_teacher(paths: list) -> tuple[nn.Module, list[dict]]:
+    """One checkpoint's model, or the ensemble of several; eval mode. Also their checkpoints."""
+    loaded = [load_trained(p) for p in paths]  # eval mode, phase-2 aware
+    members = [model for model, _, _ in loaded]
+    teacher = members[0] if len(members) == 1 else TeacherEnsemble(members).eval()
+    return teacher, [ck for _, _, ck in loaded]
+
+
 class Distiller:
     def __init__(self, spec: dict, bf16: bool, to_input, log_fn):
         paths = spec["teacher"] if isinstance(spec["teacher"], list) else [spec["teacher"]]
-        loaded = [load_trained(p) for p in paths]  # eval mode, phase-2 aware
-        members = [model for model, _, _ in loaded]
-        self.teacher = members[0] if len(members) == 1 else TeacherEnsemble(members).eval()
+        self.teacher, cks = load_teacher(paths)
         for p in self.teacher.parameters():
             p.requires_grad_(False)
         # Names the teacher in the checkpoint: the learned scale belongs to it.
         self.teacher_path = " + ".join(map(str, paths))
         self.teacher_name = " + ".join(ck["config"].get("name", str(p))
-                                       for (_, _, ck), p in zip(loaded, paths))
+                                       for ck, p in zip(cks, paths))
         self.alpha = float(spec.get("alpha", 0.9))
         self.temperature = float(spec.get("temperature", 4.0))
         self.mirror = bool(spec.get("mirror", False))
+        self._targets = Mirrored(self.teacher) if self.mirror else self.teacher
         self.log_scale = nn.Parameter(torch.zeros(()))
         self._initialised = False
         self.opt = torch.optim.Adam([self.log_scale], lr=float(spec.get("scale_lr", 0.01)))
         self._bf16, self._to_input = bf16, to_input
-        epochs = ", ".join(str(ck["epoch"] + 1) for _, _, ck in loaded)
+        epochs = ", ".join(str(ck["epoch"] + 1) for ck in cks)
         log_fn(f"distillation from {self.teacher_path} ({self.teacher_name}, epoch "
                f"{epochs}): alpha {self.alpha}, temperature {self.temperature}"
                f"{', mirrored' if self.mirror else ''}")
@@ -66,10 +84,7 @@ class Distiller:
     @torch.no_grad()
     def teacher_logits(self, xb: torch.Tensor) -> torch.Tensor:
         with autocast(self._bf16):
-            logits = self.teacher(self._to_input(xb)).float()
-            if self.mirror:
-                logits = (logits + self.teacher(self._to_input(xb.flip(3))).float()) / 2
-        return logits
+            return self._targets(self._to_input(xb)).float()
 
     def loss(self, xb: torch.Tensor, student_logits: torch.Tensor, hard_loss: torch.Tensor):
         t = self.teacher_logits(xb) / self.temperature
