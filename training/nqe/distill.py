@@ -10,11 +10,11 @@ The teacher is any checkpoint of ``nqe.train`` (typically a float configuration 
 batch as the student; with "mirror" its logits are the mean over the batch and its horizontal
 mirror (a better target for one more teacher pass per batch). "teacher" may also be a list of
 checkpoints: an ensemble whose logits are the mean of its members' (on the test set an ensemble
-of two teachers scores above either). The student's logits are integer
-sums whose scale has nothing to do with the teacher's, so the KL term compares them through a
-learned scalar s = exp(log_scale) (initialised to match the spreads of the first batch, trained
-by its own small optimiser): s changes no prediction, only how sharply the student's
-distribution is read. Nothing of the distiller is exported.
+of two teachers scores above either). The student's logits are integer sums whose scale has
+nothing to do with the teacher's, so the KL term compares them through a learned scalar s =
+exp(log_scale) (initialised to match the spreads of the first batch, trained by its own small
+optimiser): s changes no prediction, only how sharply the student's distribution is read.
+Nothing of the distiller is exported.
 """
 from __future__ import annotations
 
