@@ -146,7 +146,6 @@ def test_distillation_warm_restart(trained_run, small_data, tmp_path):
     assert not fresh.load_state_dict(other) and float(fresh.log_scale) == 0.0
 
 
-
 def test_teacher_ensemble_averages_its_members_logits(trained_run, small_data):
     """A list of teachers is one teacher whose logits are the mean of its members', and its
     name covers all of them (a scale learned against one member is not reused)."""
@@ -164,6 +163,7 @@ def test_teacher_ensemble_averages_its_members_logits(trained_run, small_data):
     torch.testing.assert_close(pair.teacher_logits(x), (a + b + a_m + b_m) / 4)
     assert pair.teacher_path == f"{path} + {path}" and " + " in pair.teacher_name
     assert not pair.load_state_dict(single.state_dict())
+
 
 def test_phase2_ends_with_the_weight_average(trained_run, small_data, tmp_path):
     """A warm restart of phase 2 with weight averaging: the epochs past the configured fraction
