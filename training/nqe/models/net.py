@@ -29,6 +29,15 @@ def _resolve(q, presets: dict, roles: dict) -> dict:
     return dict(presets[q]) if isinstance(q, str) else dict(q)
 
 
+def _cflog_args(spec: dict, presets: dict, roles: dict, default_seed: int) -> dict:
+    """A CFLOG unit's make_cflog arguments from its layer spec (a cflog stage, or a mux block
+    whose two units are CFLOG units)."""
+    return dict(latent=spec["latent"], groups=spec["groups"],
+                pointwise=_resolve(spec["pointwise"], presets, roles),
+                grouped=_resolve(spec["grouped"], presets, roles),
+                rule=spec.get("rule", 30), seed=spec.get("seed", default_seed))
+
+
 class NQENet(nn.Module):
     def __init__(self, model_cfg: dict, presets: dict):
         super().__init__()
@@ -48,12 +57,8 @@ class NQENet(nn.Module):
             elif t == "maxpool":
                 stage = nn.MaxPool2d(2, 2)
             elif t == "mux":
-                cflog = None
-                if "latent" in spec:
-                    cflog = dict(latent=spec["latent"], groups=spec["groups"],
-                                 pointwise=_resolve(spec["pointwise"], presets, roles),
-                                 grouped=_resolve(spec["grouped"], presets, roles),
-                                 rule=spec.get("rule", 30), seed=spec.get("seed", 100 * (len(stages) + 1)))
+                cflog = (_cflog_args(spec, presets, roles, 100 * (len(stages) + 1))
+                         if "latent" in spec else None)
                 stage = MuxBlock(ch, spec.get("k", 3),
                                  _resolve(spec["weights"], presets, roles) if cflog is None else None,
                                  norm, spec.get("act", act), cflog)
@@ -61,10 +66,9 @@ class NQENet(nn.Module):
                 stage = ResidualBlock(ch, spec.get("k", 3), _resolve(spec["weights"], presets, roles),
                                       norm, spec.get("act", act))
             elif t == "cflog":
-                stage = make_cflog(ch, spec["out"], spec["latent"], spec["groups"],
-                                   spec.get("k", 3), _resolve(spec["pointwise"], presets, roles),
-                                   _resolve(spec["grouped"], presets, roles), spec.get("rule", 30),
-                                   spec.get("seed", len(stages) + 1), norm, spec.get("act", act))
+                stage = make_cflog(ch, spec["out"], k=spec.get("k", 3), norm=norm,
+                                   act=spec.get("act", act),
+                                   **_cflog_args(spec, presets, roles, len(stages) + 1))
                 ch = spec["out"]
             elif t == "classifier":
                 stage = Classifier(ch, int(model_cfg.get("classes", 10)),
