@@ -9,6 +9,8 @@ power-of-two shifts and integer biases (exactly the engine's BitShiftNorm), then
 and an integer check with the reference interpreter (done by nqe.export in a subprocess, so
 the export code on disk at the end of a long run is the one used).
 Every epoch: progress line, checkpoint (``--resume`` continues from it), JSON log, PNG curve.
+Progress lines and the curve number epochs from 1; the ``epoch`` field of log.json and of the
+checkpoint counts from 0.
 
 ``train.distill`` adds a distillation loss from a trained teacher checkpoint, or an ensemble of
 several (``--set 'train.distill.teacher=["a.pt", "b.pt"]'``; nqe/distill.py; the logged loss is
@@ -176,7 +178,7 @@ def train_epoch(model, opt, data, cfg, epoch, phase, gen, args, log_fn, progress
         tot_ok += int((logits.argmax(1) == yb).sum())
         seen += len(yb)
         if b % 50 == 0:
-            log_fn(f"  epoch {epoch} batch {b}/{n_batches} loss {tot_loss / seen:.4f} "
+            log_fn(f"  epoch {epoch + 1} batch {b}/{n_batches} loss {tot_loss / seen:.4f} "
                    f"acc {tot_ok / seen:.4f} {(time.time() - t0) / (b + 1):.3f} s/batch")
     return tot_loss / max(seen, 1), tot_ok / max(seen, 1), time.time() - t0
 
@@ -446,7 +448,7 @@ def main(argv=None, data=None):
         opt.load_state_dict(ck["opt"])
         history, epoch, phase = ck["history"], ck["epoch"] + 1, ck["phase"]
         gen.manual_seed(tr["seed"] + epoch)
-        log_fn(f"resumed after epoch {ck['epoch']} (phase {phase})")
+        log_fn(f"resumed after epoch {epoch} (phase {phase})")
         restart_epoch = ck.get("warm_restart_epoch")
         average, averaged = new_average(phase, ck.get("average")), ck.get("averaged")
         # A new restart unless this checkpoint is an unfinished restart (stopped before the end
