@@ -69,6 +69,24 @@ def test_activation_values_and_ste():
     assert HWMSB()(torch.tensor([-1.0, 0.0, 1.0, 2.0, 3.0, 4.0, 7.0])).tolist() == [0, 0, 1, 2, 2, 4, 4]
 
 
+def test_qrelu_in_bf16_keeps_dtype_and_layout_and_matches_fp32():
+    """Training runs QReLU on bf16 channels_last tensors; a cast to fp32 there cost more than
+    the convolutions. Same values and gradients as in fp32, integers above 256 included."""
+    torch.manual_seed(0)
+    y = torch.randn(8, 16, 6, 6) * 6
+    y.view(-1)[:100] = torch.arange(-50, 50) * 7.0
+    y = y.bfloat16().contiguous(memory_format=torch.channels_last).requires_grad_(True)
+    y32 = y.detach().float().requires_grad_(True)
+    q, q32 = QReLU(3)(y), QReLU(3)(y32)
+    assert q.dtype == torch.bfloat16 and q.is_contiguous(memory_format=torch.channels_last)
+    assert torch.equal(q.float(), q32)
+    g = torch.randn_like(q32)
+    q.backward(g.bfloat16())
+    q32.backward(g)
+    assert torch.equal(y.grad.float(), g.bfloat16().float() * (y32.grad != 0))
+    assert torch.equal(y.grad != 0, y32.grad != 0)
+
+
 def test_bsn_phase2_is_engine_rounding():
     n = Norm(4)
     n.running_mean.copy_(torch.tensor([0.0, 10.0, -5.0, 3.0]))

@@ -11,15 +11,29 @@ from torch import nn
 from .ste import clipped_identity, round_half_up, ste
 
 
-def _clamp_round_ste(y: torch.Tensor, m: int) -> torch.Tensor:
-    """clamp(round(y), 0, m) with gradient 1 where round(y) is in [0, m].
+class _ClampRound(torch.autograd.Function):
+    """clamp(round(y), 0, m) with gradient 1 where round(y) is in [0, m] (the clipped STE).
 
-    One fused ATen kernel (fake_quantize with scale 1, zero point 0): the activation tensors
-    are the largest in the network and an unfused STE (~10 elementwise passes) cost more time
-    than the convolutions on this CPU. It rounds half to even, not half up; the difference is
-    only at exact .5 ties: never hit by a float phase-1 pre-activation, and in phase 2 the BSN
-    output is already an integer (rounded half up, as the engine does) so this is exact."""
-    return torch.fake_quantize_per_tensor_affine(y.float(), 1.0, 0, 0, m)
+    Written out, in the input's dtype and memory layout: the activation tensors are the
+    largest in the network, and both an unfused STE (~10 elementwise passes) and ATen's fused
+    fake_quantize (fp32 only, so every bf16 activation went to fp32 and back) cost more time
+    than the convolutions on this CPU; this takes a training step of ablate-base from ~230 to
+    ~150 ms of CPU. It rounds half to even, not half up; the difference is only at exact .5
+    ties: never hit by a float phase-1 pre-activation, and in phase 2 the BSN output is already
+    an integer (rounded half up, as the engine does), so this is exact. In bf16 an integer
+    above 256 may be rounded to a neighbour, which the clamp to [0, m] makes irrelevant."""
+
+    @staticmethod
+    def forward(ctx, y: torch.Tensor, m: int) -> torch.Tensor:
+        r = torch.round(y)
+        q = r.clamp(0, m)
+        ctx.save_for_backward(q == r)  # three passes over the tensor, not five
+        return q
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor):
+        (inside,) = ctx.saved_tensors
+        return grad * inside, None
 
 
 class QReLU(nn.Module):
@@ -35,7 +49,7 @@ class QReLU(nn.Module):
 
     def forward(self, y: torch.Tensor) -> torch.Tensor:
         # Gradient passes where the value is not saturated (+-0.5 for the rounding cells).
-        return _clamp_round_ste(y, self.max_value)
+        return _ClampRound.apply(y, self.max_value)
 
     def extra_repr(self) -> str:
         return f"bits={self.bits}"
