@@ -9,6 +9,10 @@ power-of-two shifts and integer biases (exactly the engine's BitShiftNorm), then
 and an integer check with the reference interpreter (done by nqe.export in a subprocess, so
 the export code on disk at the end of a long run is the one used).
 Every epoch: progress line, checkpoint (``--resume`` continues from it), JSON log, PNG curve.
+``train.time_budget_min`` / ``train.phase2_time_min`` lay a phase's schedule over minutes
+instead of epochs, measured on the wall clock of the session that starts the phase; a
+``--resume``d phase counts the rest in steps at its pace so far (the median epoch, kept in the
+checkpoint as ``step_s``), so a later session on a slower CPU trains the same steps, slower.
 Progress lines and the curve number epochs from 1; the ``epoch`` field of log.json and of the
 checkpoint counts from 0.
 
@@ -36,6 +40,7 @@ import json
 import math
 import os
 import shlex
+import statistics
 import subprocess
 import sys
 import time
@@ -114,28 +119,46 @@ class Progress:
     """Where a phase is in its schedule: by steps (``epochs``), or by wall-clock when the phase
     has a time budget (``time_budget_min``): on a shared 2-core CPU the speed is not known in
     advance, so the OneCycle schedule is laid over the minutes available instead and the phase
-    ends when they are used up. ``used_s`` survives --resume through the checkpoint."""
+    ends when they are used up. ``used_s`` survives --resume through the checkpoint.
 
-    def __init__(self, n_epochs: int, batches_per_epoch: int, budget_s: float | None, used_s: float = 0.0):
+    A resumed run counts its budget in steps at ``step_s``, the pace of the sessions before
+    (see ``run_pace``): a long run's later sessions may land on a slower or faster CPU (one
+    without native bf16 trains 2.3x slower), and on the wall clock the rest of its schedule
+    would be squeezed into fewer steps, or stretched over more, than the run was laid out with."""
+
+    def __init__(self, n_epochs: int, batches_per_epoch: int, budget_s: float | None,
+                 used_s: float = 0.0, step_s: float | None = None):
         self.total_steps = max(n_epochs * batches_per_epoch, 1)
-        self.budget_s, self.used_s = budget_s, used_s
-        self._t0 = None
+        self.budget_s, self.used_s, self.step_s = budget_s, used_s, step_s
+        self._t0 = self._step0 = None
 
-    def start(self) -> None:
-        self._t0 = time.time()
+    def start(self, step: int) -> None:
+        self._t0, self._step0 = time.time(), step
 
-    def stop(self) -> None:
-        self.used_s += time.time() - self._t0
-        self._t0 = None
+    def _running(self, step: int) -> float:
+        """Budget seconds spent since ``start``."""
+        if self._t0 is None:
+            return 0.0
+        return (step - self._step0) * self.step_s if self.step_s else time.time() - self._t0
+
+    def stop(self, step: int) -> None:
+        self.used_s += self._running(step)
+        self._t0 = self._step0 = None
 
     def fraction(self, step: int) -> float:
         if self.budget_s:
-            running = time.time() - self._t0 if self._t0 else 0.0
-            return (self.used_s + running) / self.budget_s
+            return (self.used_s + self._running(step)) / self.budget_s
         return step / self.total_steps
 
     def done(self, step: int) -> bool:
         return self.fraction(step) >= 1.0
+
+
+def run_pace(history: list, phase: int, first_epoch: int, batches_per_epoch: int) -> float | None:
+    """Seconds per step of a phase so far: the median epoch of its history (robust to one
+    session on a slower machine), or None before it has one."""
+    secs = [h["seconds"] for h in history if h["phase"] == phase and h["epoch"] >= first_epoch]
+    return statistics.median(secs) / batches_per_epoch if secs else None
 
 
 # --- one epoch ----------------------------------------------------------------------------------
@@ -381,21 +404,22 @@ def main(argv=None, data=None):
     def budget(key, t=tr):
         return 60.0 * t[key] if t.get(key) else None
 
-    def phase_progress(t: dict, phase: int, first_epoch: int, used_s: float = 0.0) -> Progress:
+    def phase_progress(t: dict, phase: int, first_epoch: int, used_s: float = 0.0,
+                       step_s: float | None = None) -> Progress:
         """The progress of ``phase`` under the training configuration ``t``."""
         n, minutes = ("epochs", "time_budget_min") if phase == 1 else ("phase2_epochs", "phase2_time_min")
-        prog = Progress(t[n], bpe, budget(minutes, t), used_s)
+        prog = Progress(t[n], bpe, budget(minutes, t), used_s, step_s)
         prog.first_epoch = first_epoch
         return prog
 
-    def new_phase(phase: int, first_epoch: int, used_s: float = 0.0):
+    def new_phase(phase: int, first_epoch: int, used_s: float = 0.0, step_s: float | None = None):
         """Optimiser and progress of a phase. Phase 2 gets a fresh optimiser: the Adam moments
         of phase 1 belong to another loss landscape (frozen shifts, hard quantisers)."""
         if phase == 1:
             opt = make_optimizer(model, tr["lr"], tr["weight_decay"], tr["optimizer"])
         else:
             opt = make_optimizer(model, tr["phase2_lr"], 0.0, tr["optimizer"])
-        return opt, phase_progress(tr, phase, first_epoch, used_s)
+        return opt, phase_progress(tr, phase, first_epoch, used_s, step_s)
 
     eval_idx = eval_subset(len(data.y_test), tr.get("eval_images"))
     history, epoch, phase = [], 0, 1
@@ -416,7 +440,8 @@ def main(argv=None, data=None):
     def save(**extra) -> None:
         """Checkpoint after the last epoch trained (``epoch - 1`` once the loop has moved on)."""
         save_checkpoint(ckpt_path, model, opt, history[-1]["epoch"], history, cfg,
-                        phase=phase, used_s=progress.used_s, phase_first_epoch=progress.first_epoch,
+                        phase=phase, used_s=progress.used_s, step_s=progress.step_s,
+                        phase_first_epoch=progress.first_epoch,
                         **({"distiller": distiller.state_dict()} if distiller else {}),
                         **({"warm_restart_epoch": restart_epoch} if restart_epoch is not None else {}),
                         **({"average": average.state_dict()} if average else {}),
@@ -432,31 +457,36 @@ def main(argv=None, data=None):
         step = (epoch - prog.first_epoch) * bpe
         if prog.budget_s and history:
             # Do not start an epoch that would be mostly cut off by the time budget.
-            return prog.budget_s - prog.used_s < 0.3 * history[-1]["seconds"]
+            epoch_s = prog.step_s * bpe if prog.step_s else history[-1]["seconds"]
+            return prog.budget_s - prog.used_s < 0.3 * epoch_s
         return prog.done(step)
 
     if args.resume and ckpt_path.is_file():
         ck = torch.load(ckpt_path)
+        # The run keeps its pace: set by the checkpoint, or by the sessions before this one.
+        step_s = ck.get("step_s") or run_pace(ck["history"], ck["phase"],
+                                              ck["phase_first_epoch"], bpe)
         if ck["phase"] == 2:
             # The phase-2 structure, then its saved state (the shifts computed here from the
             # untrained model are overwritten, so they are not logged).
             to_phase2(model, data, cfg, lambda msg: None, structure_only=True)
-            opt, progress = new_phase(2, ck["phase_first_epoch"], ck["used_s"])
-        else:
-            progress.used_s = ck["used_s"]
+        opt, progress = new_phase(ck["phase"], ck["phase_first_epoch"], ck["used_s"], step_s)
         model.load_state_dict(ck["model"])
         opt.load_state_dict(ck["opt"])
         history, epoch, phase = ck["history"], ck["epoch"] + 1, ck["phase"]
         gen.manual_seed(tr["seed"] + epoch)
-        log_fn(f"resumed after epoch {epoch} (phase {phase})")
+        log_fn(f"resumed after epoch {epoch} (phase {phase})"
+               + (f"; the time budget counts steps at the run's pace, {step_s * bpe:.0f} s/epoch"
+                  if progress.budget_s and step_s else ""))
         restart_epoch = ck.get("warm_restart_epoch")
         average, averaged = new_average(phase, ck.get("average")), ck.get("averaged")
         # A new restart unless this checkpoint is an unfinished restart (stopped before the end
         # of the budget it was launched with, and of this one): then --resume continues it.
-        as_launched = phase_progress(ck["config"]["train"], phase, progress.first_epoch, ck["used_s"])
+        as_launched = phase_progress(ck["config"]["train"], phase, progress.first_epoch,
+                                     ck["used_s"], step_s)
         if args.warm_restart and (restart_epoch != progress.first_epoch or phase_done()
                                   or phase_done(as_launched)):
-            opt, progress = new_phase(phase, epoch)
+            opt, progress = new_phase(phase, epoch, step_s=step_s)
             log_fn(f"warm restart: phase {phase} starts again at epoch {epoch + 1}")
             restart_epoch = epoch
             average, averaged = new_average(phase), None
@@ -509,10 +539,10 @@ def main(argv=None, data=None):
             prune(model, tr["prune"]["ratio"], tr["prune"].get("criterion", "l1"), log_fn)
         if phase == 1:
             model.update_steps()  # histogram equalisation at the start of every epoch
-        progress.start()
+        progress.start((epoch - progress.first_epoch) * bpe)
         loss, train_acc, secs = train_epoch(model, opt, data, cfg, epoch, phase, gen, args,
                                             log_fn, progress, distiller, bf16)
-        progress.stop()
+        progress.stop((epoch - progress.first_epoch + 1) * bpe)
         if average is not None and progress.fraction(
                 (epoch - progress.first_epoch + 1) * bpe) >= tr["phase2_average_from"]:
             average.update(model, epoch)
@@ -526,7 +556,9 @@ def main(argv=None, data=None):
                             **({"restart": True} if epoch == restart_epoch else {}),
                             **({"teacher": distiller.teacher_name} if distiller else {})))
         if progress.budget_s:
-            eta = (progress.budget_s - progress.used_s) + (
+            # Budget seconds left, in this machine's seconds.
+            speed = secs / (progress.step_s * bpe) if progress.step_s else 1.0
+            eta = (progress.budget_s - progress.used_s) * speed + (
                 budget("phase2_time_min") or 0 if phase == 1 else 0)
         else:
             left = tr["phase2_epochs"] + (tr["epochs"] if phase == 1 else 0)

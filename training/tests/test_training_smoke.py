@@ -257,3 +257,22 @@ def test_switch_with_zero_point_and_reestimation_exports_exactly(small_data, tmp
     x = small_data.x_test[:24]
     np.testing.assert_array_equal(TorchIntegerRunner(pb_model).run(x).flatten(1).numpy(),
                                   float_logits_int_units(model, x))
+
+
+def test_resumed_time_budget_keeps_the_runs_pace(trained_run, small_data, tmp_path):
+    """A time-budgeted phase resumed (as on another machine) counts its budget in steps at the
+    median pace of its epochs so far, not on this session's clock: 40 s epochs in a 60 s budget
+    leave room for exactly two more, however fast this machine runs them."""
+    ck = torch.load(trained_run / "checkpoint.pt")
+    ck["history"] = [dict(h, seconds=40.0 if h["phase"] == 2 else 999.0) for h in ck["history"]]
+    ck["used_s"] = 0.0
+    ck.pop("step_s", None)
+    torch.save(ck, tmp_path / "checkpoint.pt")
+    (tmp_path / "tiny.json").write_text(json.dumps(TINY))
+    train.main(["--config", str(tmp_path / "tiny.json"), "--out", str(tmp_path), "--no-export",
+                "--max-batches", "4", "--resume", "--set", "train.phase2_time_min=1"],
+               data=small_data)
+    after = torch.load(tmp_path / "checkpoint.pt")
+    assert len(after["history"]) == len(ck["history"]) + 2
+    assert after["step_s"] == pytest.approx(10.0)  # 40 s over 4 batches
+    assert after["used_s"] == pytest.approx(80.0)
