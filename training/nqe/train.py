@@ -123,7 +123,7 @@ class Progress:
 
     A resumed run counts its budget in steps at ``step_s``, the pace of the sessions before
     (see ``run_pace``): a long run's later sessions may land on a slower or faster CPU (one
-    without native bf16 trains 2.3x slower), and on the wall clock the rest of its schedule
+    without native bf16 trains about 2.2x slower), and on the wall clock the rest of its schedule
     would be squeezed into fewer steps, or stretched over more, than the run was laid out with."""
 
     def __init__(self, n_epochs: int, batches_per_epoch: int, budget_s: float | None,
