@@ -539,12 +539,12 @@ def main(argv=None, data=None):
             prune(model, tr["prune"]["ratio"], tr["prune"].get("criterion", "l1"), log_fn)
         if phase == 1:
             model.update_steps()  # histogram equalisation at the start of every epoch
-        progress.start((epoch - progress.first_epoch) * bpe)
+        steps_after = (epoch - progress.first_epoch + 1) * bpe  # the phase's steps after this epoch
+        progress.start(steps_after - bpe)
         loss, train_acc, secs = train_epoch(model, opt, data, cfg, epoch, phase, gen, args,
                                             log_fn, progress, distiller, bf16)
-        progress.stop((epoch - progress.first_epoch + 1) * bpe)
-        if average is not None and progress.fraction(
-                (epoch - progress.first_epoch + 1) * bpe) >= tr["phase2_average_from"]:
+        progress.stop(steps_after)
+        if average is not None and progress.fraction(steps_after) >= tr["phase2_average_from"]:
             average.update(model, epoch)
         # Phase 2 eval in fp32 is integer-exact.
         test_acc = evaluate(model, data.x_test[eval_idx], data.y_test[eval_idx],
