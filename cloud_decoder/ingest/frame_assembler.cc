@@ -98,10 +98,12 @@ absl::StatusOr<std::optional<AssembledFrame>> FrameAssembler::Add(
   frame_->wire_bytes += wire.size();
   rows_received_ += static_cast<int>(chunk.row_count());
   if (rows_received_ < grid.rows) return std::nullopt;
-  std::optional<AssembledFrame> done = std::move(frame_);
+  // Move the frame out rather than the optional holding it: GCC 12 flags the
+  // optional's move constructor with a false -Wmaybe-uninitialized.
+  AssembledFrame done = std::move(*frame_);
   frame_.reset();
   rows_decoder_.reset();
-  return done;
+  return std::optional<AssembledFrame>(std::move(done));
 }
 
 }  // namespace nqe::ingest
