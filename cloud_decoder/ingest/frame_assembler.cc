@@ -51,6 +51,11 @@ absl::Status FrameAssembler::Start(const service::FrameChunk& chunk) {
   return absl::OkStatus();
 }
 
+void FrameAssembler::Drop() {
+  frame_.reset();
+  rows_decoder_.reset();
+}
+
 absl::StatusOr<std::optional<AssembledFrame>> FrameAssembler::Add(
     const service::FrameChunk& chunk) {
   if (!frame_) {
@@ -62,8 +67,7 @@ absl::StatusOr<std::optional<AssembledFrame>> FrameAssembler::Add(
     if (absl::Status status = Start(chunk); !status.ok()) return status;
   }
   auto refuse = [&](std::string message) {
-    frame_.reset();
-    rows_decoder_.reset();
+    Drop();
     return absl::InvalidArgumentError(std::move(message));
   };
   if (chunk.sequence() != frame_->sequence) {
@@ -101,8 +105,7 @@ absl::StatusOr<std::optional<AssembledFrame>> FrameAssembler::Add(
   // Move the frame out rather than the optional holding it: GCC 12 flags the
   // optional's move constructor with a false -Wmaybe-uninitialized.
   AssembledFrame done = std::move(*frame_);
-  frame_.reset();
-  rows_decoder_.reset();
+  Drop();
   return std::optional<AssembledFrame>(std::move(done));
 }
 

@@ -43,6 +43,8 @@ class FrameAssembler {
 
  private:
   absl::Status Start(const service::FrameChunk& chunk);
+  // Forgets the frame in progress (refused, or handed out whole).
+  void Drop();
 
   const CodecSpec spec_;
   const IngestLimits limits_;
